@@ -1,0 +1,71 @@
+"""sma_model: model South Korea's payments under the Special Measures Agreement (SMA).
+
+Validated terms in, arrays through one engine, tidy frames and plots out::
+
+    import sma_model as sma
+    proj = sma.project(sma.presets.get("status-quo"))
+    proj.frame        # one row per (scenario, year)
+    sma.backtest()    # every modelled SMA beside the published payments
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("sma-model")
+except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+    __version__ = "0+unknown"
+
+from sma_model import history, io, plot, presets
+from sma_model.assumptions import Assumptions
+from sma_model.backtest import backtest
+from sma_model.engine import Plan, compile_plan, project, run
+from sma_model.errors import (
+    DataError,
+    MissingAssumptionError,
+    NonFiniteResultError,
+    ScenarioError,
+    SMAModelError,
+)
+from sma_model.results import Projection
+from sma_model.scenario import Scenario
+from sma_model.terms import (
+    Agreement,
+    Fixed,
+    Frozen,
+    Indexed,
+    Money,
+    PhaseIn,
+    Rise,
+    RollOver,
+    Schedule,
+)
+
+__all__ = [
+    "Agreement",
+    "Assumptions",
+    "DataError",
+    "Fixed",
+    "Frozen",
+    "Indexed",
+    "MissingAssumptionError",
+    "Money",
+    "NonFiniteResultError",
+    "PhaseIn",
+    "Plan",
+    "Projection",
+    "Rise",
+    "RollOver",
+    "SMAModelError",
+    "Scenario",
+    "ScenarioError",
+    "Schedule",
+    "__version__",
+    "backtest",
+    "compile_plan",
+    "history",
+    "io",
+    "plot",
+    "presets",
+    "project",
+    "run",
+]

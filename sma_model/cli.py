@@ -1,0 +1,179 @@
+"""The ``sma-model`` command.
+
+Exit codes: 0 success, 1 a modelling error (bad scenario, missing assumption, bad
+file), 2 a usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+from pydantic import ValidationError
+
+from sma_model import history, presets
+from sma_model.backtest import backtest
+from sma_model.engine import project
+from sma_model.errors import SMAModelError
+from sma_model.io import load_scenario
+from sma_model.results import Projection, format_amounts
+from sma_model.scenario import Scenario
+
+__all__ = ["main"]
+
+
+def _scenario(ref: str) -> Scenario:
+    """A preset name, or a path to a YAML/JSON scenario file."""
+    if ref in presets.names():
+        return presets.get(ref)
+    if Path(ref).suffix.lower() in (".yaml", ".yml", ".json") or Path(ref).exists():
+        return load_scenario(ref)
+    return presets.get(ref)  # raises with the list of known presets
+
+
+def _with_horizon(scenario: Scenario, horizon: int | None) -> Scenario:
+    if horizon is None:
+        return scenario
+    return Scenario.model_validate({**scenario.model_dump(), "horizon": horizon})
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(text.rstrip("\n") + "\n")
+
+
+def _show_projection(proj: Projection, args: argparse.Namespace) -> None:
+    currency = args.currency.upper()
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.1f}".format):
+        _print(proj.table(currency, real=args.real).to_string())
+        _print("")
+        _print(format_amounts(proj.summary()).to_string())
+    for note in proj.notes:
+        _print(f"note: {note}")
+    if args.csv:
+        _print(f"wrote {proj.to_csv(args.csv)}")
+    if args.plot:
+        _write_plot(proj, Path(args.plot), currency, args.real)
+
+
+def _write_plot(proj: Projection, path: Path, currency: str, real: bool) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sma_model.io import write_atomic
+
+    fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+    proj.plot(ax=ax, currency=currency, real=real)
+    ax.set_title("South Korea's SMA payments: scenarios")
+    import io as _io
+
+    buffer = _io.BytesIO()
+    fig.savefig(buffer, format=path.suffix.lstrip(".") or "png", dpi=120)
+    plt.close(fig)
+    write_atomic(path, buffer.getvalue())
+    _print(f"wrote {path}")
+
+
+def _cmd_presets(args: argparse.Namespace) -> None:
+    for name in presets.names():
+        _print(f"{name:18} {presets.describe(name)}")
+
+
+def _cmd_show(args: argparse.Namespace) -> None:
+    from sma_model.io import dump_scenario
+
+    _print(f"# {presets.describe(args.name)}" if args.name in presets.names() else "")
+    _print(dump_scenario(_scenario(args.name)))
+
+
+def _cmd_project(args: argparse.Namespace) -> None:
+    scenario = _with_horizon(_scenario(args.scenario), args.horizon)
+    _show_projection(project(scenario), args)
+
+
+def _cmd_compare(args: argparse.Namespace) -> None:
+    refs = args.scenarios or list(presets.DEFAULT_COMPARISON)
+    scenarios = [_with_horizon(_scenario(ref), args.horizon) for ref in refs]
+    _show_projection(project(scenarios), args)
+
+
+def _cmd_backtest(args: argparse.Namespace) -> None:
+    table = backtest()
+    table = table.assign(
+        published=table["published"] / table["currency"].map({"KRW": 1e9, "USD": 1e6}),
+        modelled=table["modelled"] / table["currency"].map({"KRW": 1e9, "USD": 1e6}),
+        unit=table["currency"].map({"KRW": "₩ bn", "USD": "$ m"}),
+        relative_difference=(table["relative_difference"] * 100).map("{:+.2f}%".format),
+    )[["agreement", "year", "rule", "unit", "published", "modelled", "relative_difference"]]
+    with pd.option_context("display.width", 200, "display.float_format", "{:,.1f}".format):
+        _print(table.to_string(index=False))
+
+
+def _cmd_record(args: argparse.Namespace) -> None:
+    table = history.payments()
+    table["payment_krw_bn"] = table["payment_krw"] / 1e9
+    table["payment_usd_m"] = table["payment_usd"] / 1e6
+    with pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.float_format", "{:,.1f}".format):
+        _print(table[["year", "agreement", "payment_krw_bn", "payment_usd_m", "source"]].to_string(index=False))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sma-model",
+        description="Project South Korea's payments under the Special Measures Agreement.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("presets", help="list the named scenarios").set_defaults(run=_cmd_presets)
+    show = sub.add_parser("show", help="print a preset or scenario file as YAML")
+    show.add_argument("name", help="preset name or scenario file")
+    show.set_defaults(run=_cmd_show)
+
+    def output_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--horizon", type=int, help="last year to project")
+        p.add_argument("--currency", choices=["krw", "usd", "KRW", "USD"], default="krw")
+        p.add_argument("--real", action="store_true", help="constant prices of the last CPI year")
+        p.add_argument("--plot", metavar="PNG", help="write payment curves to this file")
+        p.add_argument("--csv", metavar="CSV", help="write the tidy frame to this file")
+
+    proj = sub.add_parser("project", help="project one preset or scenario file")
+    proj.add_argument("scenario", help="preset name or YAML/JSON file")
+    output_options(proj)
+    proj.set_defaults(run=_cmd_project)
+
+    compare = sub.add_parser(
+        "compare",
+        help="project several scenarios side by side (default: "
+        + ", ".join(presets.DEFAULT_COMPARISON)
+        + ")",
+    )
+    compare.add_argument("scenarios", nargs="*", help="preset names or scenario files")
+    output_options(compare)
+    compare.set_defaults(run=_cmd_compare)
+
+    sub.add_parser("backtest", help="each modelled SMA beside the published payments").set_defaults(
+        run=_cmd_backtest
+    )
+    sub.add_parser("record", help="the published yearly payments with sources").set_defaults(run=_cmd_record)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        args.run(args)
+    except (SMAModelError, ValidationError) as exc:
+        sys.stderr.write(f"sma-model: error: {exc}\n")
+        return 1
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return 0
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,401 @@
+"""The projection engine: the only code that computes payments.
+
+:func:`compile_plan` turns validated scenarios into plain numpy arrays of shape
+``(n_years, n_scenarios)`` (a :class:`Plan`); :func:`run` steps through the years, each
+year one vector operation over every scenario. A single projection is a batch of one,
+and sweeps vary the plan's arrays rather than building new scenarios.
+
+The yearly step, for scenario *s* in year *t*, in the payment currency::
+
+    carried[t] = level[t-1] * conversion[t]               # currency switch at year t-1's rate
+    rate[t]    = clip(index[t - lag] + spread, floor, cap)  # indexed rules
+               | fixed rate                                # Fixed, Rise, Schedule, Frozen (0)
+    level[t]   = carried[t] * (1 + rate[t])
+    level[t]   = base amount                               # where an agreement sets one
+    level[t]   = phase-in path from carried[first year]    # where a PhaseIn governs
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from sma_model import history
+from sma_model.errors import MissingAssumptionError, NonFiniteResultError, ScenarioError
+from sma_model.scenario import Scenario, YearTerm
+from sma_model.terms import Fixed, Frozen, Indexed, Money, PhaseIn, Rise, Schedule, describe_rule
+
+__all__ = ["Plan", "compile_plan", "default_price_base_year", "project", "run"]
+
+if TYPE_CHECKING:
+    from sma_model.results import Projection
+
+#: A payment above this [in won or dollars] is treated as an overflow.
+MAX_PAYMENT = 1e18
+INDEX_SERIES = {"cpi": "cpi", "defense_budget": "defense_budget_growth"}
+
+
+def default_price_base_year() -> int:
+    """The last year with published ROK CPI in the record: real terms are in its prices."""
+    return int(history.macro_series("rok_cpi_inflation").index.max())
+
+
+@dataclass
+class Plan:
+    """Scenarios compiled to arrays, shape ``(n_years, n_scenarios)`` unless noted.
+
+    Rates are fractions, amounts are in each cell's payment currency (``usd`` tells
+    which). Unknown macro values that no rule needs are NaN; they only remove output
+    columns (see :class:`~sma_model.results.Projection`), never enter a payment.
+    """
+
+    years: np.ndarray
+    """Calendar years, shape ``(n_years,)``."""
+    names: list[str]
+    """Scenario names, shape ``(n_scenarios,)``."""
+    active: np.ndarray
+    """Whether the year is in the scenario's span [bool]."""
+    rate: np.ndarray
+    """Growth for cells with a known rate (Fixed, Rise, Schedule, Frozen) [fraction]."""
+    indexed: np.ndarray
+    """Cells whose growth comes from an index [bool]."""
+    index_value: np.ndarray
+    """The lagged index plus spread for indexed cells [fraction]."""
+    cap: np.ndarray
+    """Cap on indexed growth [fraction], +inf for none."""
+    floor: np.ndarray
+    """Floor on indexed growth [fraction], -inf for none."""
+    reset: np.ndarray
+    """Cells where an agreement sets an absolute amount [bool]."""
+    reset_value: np.ndarray
+    """That amount [payment currency]."""
+    conversion: np.ndarray
+    """Factor that carries last year's level into this year's currency (1 if unchanged)."""
+    phase_step: np.ndarray
+    """Step number within a phase-in (0 outside one); capped at ``phase_steps`` to hold."""
+    phase_steps: np.ndarray
+    """Steps a phase-in takes to reach its target."""
+    phase_target: np.ndarray
+    """Phase-in target [payment currency]."""
+    phase_linear: np.ndarray
+    """Linear (True) or geometric (False) phase-in [bool]."""
+    usd: np.ndarray
+    """Payment currency is USD (True) or KRW (False) [bool]."""
+    anchor: np.ndarray
+    """Payment of the year before each scenario's first year, in its first currency; NaN if unknown. Shape ``(n_scenarios,)``."""
+    usd_krw: np.ndarray
+    """Won per dollar; NaN where unknown."""
+    rok_price: np.ndarray
+    """ROK price level relative to ``price_base_year``; NaN where unknown."""
+    us_price: np.ndarray
+    """US price level relative to ``price_base_year``; NaN where unknown."""
+    defense_budget: np.ndarray
+    """ROK defense budget [KRW]; NaN where unknown."""
+    troops: np.ndarray
+    """US troops in Korea [persons]; NaN where unknown."""
+    price_base_year: int
+    """Year whose prices real terms are expressed in."""
+    labels: list[list[tuple[str, str]]] = field(default_factory=list)
+    """Per scenario, per active year: (agreement label, rule description)."""
+    scenarios: list[Scenario] = field(default_factory=list)
+    """The scenarios compiled, in order."""
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(n_years, n_scenarios)``."""
+        return self.active.shape
+
+
+def compile_plan(scenarios: Scenario | Sequence[Scenario], price_base_year: int | None = None) -> Plan:
+    """Compile scenarios to a :class:`Plan` of arrays.
+
+    Parameters
+    ----------
+    scenarios
+        One scenario or several; names must be unique.
+    price_base_year
+        Year whose prices real terms use; default :func:`default_price_base_year`.
+
+    Raises
+    ------
+    MissingAssumptionError
+        A rule needs a macro value that nothing supplies.
+    ScenarioError
+        Duplicate names, or a first year that needs a previous payment the record lacks.
+    """
+    if isinstance(scenarios, Scenario):
+        scenarios = [scenarios]
+    scenarios = list(scenarios)
+    if not scenarios:
+        raise ScenarioError("no scenarios given; pass at least one Scenario")
+    names = [s.name for s in scenarios]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ScenarioError(f"scenario names must be unique; repeated: {duplicates}")
+    base_year = default_price_base_year() if price_base_year is None else int(price_base_year)
+    first = min(s.start_year for s in scenarios)
+    last = max(s.end_year for s in scenarios)
+    years = np.arange(first, last + 1)
+    n_years, n_scen = len(years), len(scenarios)
+
+    def full(value: float, dtype: type = float) -> np.ndarray:
+        return np.full((n_years, n_scen), value, dtype=dtype)
+
+    plan = Plan(
+        years=years,
+        names=names,
+        active=full(False, bool),
+        rate=full(0.0),
+        indexed=full(False, bool),
+        index_value=full(0.0),
+        cap=full(np.inf),
+        floor=full(-np.inf),
+        reset=full(False, bool),
+        reset_value=full(0.0),
+        conversion=full(1.0),
+        phase_step=full(0.0),
+        phase_steps=full(1.0),
+        phase_target=full(1.0),
+        phase_linear=full(False, bool),
+        usd=full(False, bool),
+        anchor=np.full(n_scen, np.nan),
+        usd_krw=full(np.nan),
+        rok_price=full(np.nan),
+        us_price=full(np.nan),
+        defense_budget=full(np.nan),
+        troops=full(np.nan),
+        price_base_year=base_year,
+        scenarios=scenarios,
+    )
+    for column, scenario in enumerate(scenarios):
+        _compile_one(plan, column, scenario, base_year)
+    return plan
+
+
+class _Macro:
+    """One scenario's resolved assumptions on a span of years, with checked look-ups."""
+
+    def __init__(self, scenario: Scenario, first: int, last: int) -> None:
+        self.scenario = scenario
+        self.first = first
+        self.years = np.arange(first, last + 1)
+        a = scenario.assumptions
+        self.values = {name: a.resolve(name, self.years) for name in _MACRO_FIELDS}
+        self.values["defense_budget"] = _extend_levels(
+            self.values["defense_budget"], self.values["defense_budget_growth"]
+        )
+
+    def get(self, name: str, year: int, why: str) -> float:
+        value = self.values[name][year - self.first]
+        if np.isnan(value):
+            raise MissingAssumptionError(name, [year], self.scenario.name, why)
+        return float(value)
+
+    def require(self, name: str, years: list[int], why: str) -> np.ndarray:
+        idx = np.asarray(years) - self.first
+        values = self.values[name][idx]
+        missing = [y for y, v in zip(years, values) if np.isnan(v)]
+        if missing:
+            raise MissingAssumptionError(name, missing, self.scenario.name, why)
+        return values
+
+    def span(self, name: str, first: int, last: int) -> np.ndarray:
+        return self.values[name][first - self.first : last - self.first + 1]
+
+
+_MACRO_FIELDS = ("cpi", "defense_budget_growth", "usd_krw", "us_cpi", "troops", "defense_budget")
+
+
+def _extend_levels(levels: np.ndarray, growth: np.ndarray) -> np.ndarray:
+    """Fill unknown levels after the last known one by compounding ``growth``."""
+    out = levels.copy()
+    for i in range(1, len(out)):
+        if np.isnan(out[i]):
+            out[i] = out[i - 1] * (1.0 + growth[i])
+    return out
+
+
+def _relative_price(inflation: np.ndarray, years: np.ndarray, base_year: int) -> np.ndarray:
+    """Price level relative to ``base_year`` from yearly inflation; NaN where a link is unknown."""
+    growth = 1.0 + inflation
+    b = base_year - years[0]
+    out = np.full(len(years), np.nan)
+    out[b] = 1.0
+    for i in range(b + 1, len(years)):
+        out[i] = out[i - 1] * growth[i]
+    for i in range(b - 1, -1, -1):
+        out[i] = out[i + 1] / growth[i + 1]
+    return out
+
+
+def _compile_one(plan: Plan, col: int, scenario: Scenario, base_year: int) -> None:
+    start, end = scenario.start_year, scenario.end_year
+    macro = _Macro(scenario, min(start - 2, base_year), max(end, base_year))
+    first_base = scenario.agreements[0].base
+    anchor = history.published_payment(start - 1)
+    if not isinstance(first_base, Money) and anchor is None:
+        raise ScenarioError(
+            f"scenario {scenario.name!r}: agreements[0].base is {describe_rule(first_base)!r}, which "
+            f"builds on the {start - 1} payment, and the record has none for {start - 1}; "
+            "give agreements[0].base=Money(amount=..., currency=...)"
+        )
+    terms = scenario.timeline(anchor_currency=anchor.currency if anchor else None)
+    rows = np.arange(start, end + 1) - plan.years[0]
+
+    plan.active[rows, col] = True
+    plan.usd[rows, col] = [t.currency == "USD" for t in terms]
+    plan.usd_krw[rows, col] = macro.span("usd_krw", start, end)
+    plan.troops[rows, col] = macro.span("troops", start, end)
+    plan.defense_budget[rows, col] = macro.span("defense_budget", start, end)
+    for name, target in (("cpi", plan.rok_price), ("us_cpi", plan.us_price)):
+        price = _relative_price(macro.values[name], macro.years, base_year)
+        target[rows, col] = price[start - macro.first : end - macro.first + 1]
+
+    previous_currency = anchor.currency if anchor else terms[0].currency
+    if anchor is not None:
+        amount = anchor.amount
+        if anchor.currency != terms[0].currency:
+            if isinstance(terms[0].step, Money):  # only shown as the first year's growth
+                fx = macro.values["usd_krw"][start - 1 - macro.first]
+            else:
+                why = f"the {start - 1} payment was in {anchor.currency}, {terms[0].agreement}'s in {terms[0].currency}"
+                fx = macro.get("usd_krw", start - 1, why)
+            amount = amount * fx if anchor.currency == "USD" else amount / fx
+        plan.anchor[col] = amount
+    labels = []
+    for row, term in zip(rows, terms):
+        step = term.step
+        if term.currency != previous_currency and not isinstance(step, Money):
+            fx = macro.get(
+                "usd_krw", term.year - 1, f"{term.agreement} moves from {previous_currency} to {term.currency}"
+            )
+            plan.conversion[row, col] = fx if previous_currency == "USD" else 1.0 / fx
+        previous_currency = term.currency
+        labels.append((term.agreement, describe_rule(step)))
+        _compile_step(plan, row, col, term, macro)
+    plan.labels.append(labels)
+
+
+def _compile_step(plan: Plan, row: int, col: int, term: YearTerm, macro: _Macro) -> None:
+    step, year = term.step, term.year
+    if isinstance(step, Money):
+        plan.reset[row, col] = True
+        plan.reset_value[row, col] = step.amount
+    elif isinstance(step, (Rise, Fixed)):
+        plan.rate[row, col] = step.rate
+    elif isinstance(step, Schedule):
+        plan.rate[row, col] = step.rates[year]
+    elif isinstance(step, Frozen):
+        plan.rate[row, col] = 0.0
+    elif isinstance(step, Indexed):
+        series = INDEX_SERIES[step.index]
+        why = f"{term.agreement}'s rule {describe_rule(step)!r} needs it for {year}"
+        plan.indexed[row, col] = True
+        plan.index_value[row, col] = macro.get(series, year - step.lag, why) + step.spread
+        plan.cap[row, col] = np.inf if step.cap is None else step.cap
+        plan.floor[row, col] = -np.inf if step.floor is None else step.floor
+    elif isinstance(step, PhaseIn):
+        steps = step.by_year - term.first_ruled + 1
+        plan.phase_step[row, col] = min(year - term.first_ruled + 1, steps)
+        plan.phase_steps[row, col] = steps
+        plan.phase_linear[row, col] = step.shape == "linear"
+        target = step.target.amount
+        if step.target.currency != term.currency:
+            fx = macro.get("usd_krw", step.by_year, f"the phase-in target is in {step.target.currency}")
+            target = target * fx if step.target.currency == "USD" else target / fx
+        plan.phase_target[row, col] = target
+    else:  # pragma: no cover - the union is closed
+        raise TypeError(f"unknown step {step!r}")
+
+
+def run(plan: Plan) -> np.ndarray:
+    """Project a compiled plan.
+
+    Returns
+    -------
+    numpy.ndarray
+        Payments in each cell's payment currency, shape ``(n_years, n_scenarios)``;
+        cells outside a scenario's span hold its last level and must be masked with
+        ``plan.active``.
+
+    Raises
+    ------
+    NonFiniteResultError
+        A payment overflowed (names the scenario and year).
+    """
+    n_years, n_scen = plan.shape
+    level = np.where(np.isnan(plan.anchor), 0.0, plan.anchor)
+    phase_anchor = np.ones(n_scen)
+    out = np.empty((n_years, n_scen))
+    any_indexed = plan.indexed.any(axis=1)
+    any_reset = plan.reset.any(axis=1)
+    any_phase = (plan.phase_step > 0).any(axis=1)
+    any_conversion = (plan.conversion != 1.0).any(axis=1)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for t in range(n_years):
+            rate = plan.rate[t]
+            if any_indexed[t]:
+                indexed_rate = np.minimum(np.maximum(plan.index_value[t], plan.floor[t]), plan.cap[t])
+                rate = np.where(plan.indexed[t], indexed_rate, rate)
+            if any_conversion[t]:
+                level = level * plan.conversion[t]
+            if any_phase[t]:
+                step = plan.phase_step[t]
+                phase_anchor = np.where(step == 1, level, phase_anchor)
+                frac = step / plan.phase_steps[t]
+                target = plan.phase_target[t]
+                path = np.where(
+                    plan.phase_linear[t],
+                    phase_anchor + (target - phase_anchor) * frac,
+                    phase_anchor * (target / phase_anchor) ** frac,
+                )
+                level = np.where(step > 0, path, level * (1.0 + rate))
+            else:
+                level = level * (1.0 + rate)
+            if any_reset[t]:
+                level = np.where(plan.reset[t], plan.reset_value[t], level)
+            out[t] = level
+    _check_finite(plan, out)
+    return out
+
+
+def _check_finite(plan: Plan, payments: np.ndarray) -> None:
+    bad = plan.active & ~(np.isfinite(payments) & (np.abs(payments) < MAX_PAYMENT))
+    if bad.any():
+        t, s = np.argwhere(bad)[0]
+        raise NonFiniteResultError(
+            f"scenario {plan.names[s]!r}: the payment for {plan.years[t]} is {payments[t, s]:g}, "
+            f"beyond what the engine can represent (limit {MAX_PAYMENT:g}); check the rates and horizon"
+        )
+
+
+def project(scenarios: Scenario | Sequence[Scenario], price_base_year: int | None = None) -> Projection:
+    """Project one scenario or a batch of them.
+
+    Parameters
+    ----------
+    scenarios
+        A :class:`~sma_model.scenario.Scenario` or a sequence of them (unique names).
+    price_base_year
+        The year whose prices real terms are in; default the last year with published
+        ROK CPI (:func:`default_price_base_year`).
+
+    Returns
+    -------
+    Projection
+        Tidy yearly results; see :class:`~sma_model.results.Projection`.
+
+    Examples
+    --------
+    >>> import sma_model as sma
+    >>> sma11 = sma.history.agreement("11th SMA")
+    >>> proj = sma.project(sma.Scenario(name="11th SMA", agreements=[sma11]))
+    >>> round(proj.frame["payment_krw"].iloc[1] / 1e9, 1)  # 2021: +13.9 %
+    1183.3
+    """
+    from sma_model.results import Projection
+
+    plan = compile_plan(scenarios, price_base_year=price_base_year)
+    return Projection(plan, run(plan))

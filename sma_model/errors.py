@@ -1,0 +1,59 @@
+"""The project's one exception family.
+
+Every error sma_model raises on purpose is a pydantic ``ValidationError`` (bad terms at
+the edge) or a subclass of :class:`SMAModelError`. Messages name the field or file, the
+value, and what is allowed.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DataError",
+    "MissingAssumptionError",
+    "NonFiniteResultError",
+    "SMAModelError",
+    "ScenarioError",
+]
+
+
+class SMAModelError(ValueError):
+    """Base class of every sma_model error (a ``ValueError``)."""
+
+
+class ScenarioError(SMAModelError):
+    """A scenario whose parts do not fit together (order, overlap, horizon, anchor)."""
+
+
+class MissingAssumptionError(SMAModelError):
+    """A macro series has no value for a year a projection needs.
+
+    Attributes
+    ----------
+    series : str
+        The assumption's field name, e.g. ``"cpi"``.
+    years : list of int
+        The years nothing covers.
+    scenario : str
+        The scenario that needed them.
+    """
+
+    def __init__(self, series: str, years: list[int], scenario: str, why: str) -> None:
+        self.series = series
+        self.years = list(years)
+        self.scenario = scenario
+        shown = ", ".join(str(y) for y in self.years[:6])
+        if len(self.years) > 6:
+            shown += f" … {self.years[-1]}"
+        super().__init__(
+            f"scenario {scenario!r}: assumption {series!r} has no value for {shown} "
+            f"({why}). The historical record does not cover those years; give "
+            f"Assumptions({series}=<constant>) or Assumptions({series}={{year: value}})."
+        )
+
+
+class NonFiniteResultError(SMAModelError):
+    """A projection overflowed or produced a non-finite number."""
+
+
+class DataError(SMAModelError):
+    """A shipped or user-supplied data file is malformed (names the file and row)."""

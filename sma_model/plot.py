@@ -1,0 +1,110 @@
+"""Plots. Each function takes data or results and ``ax=None``, returns the Axes, and never
+calls ``plt.show()``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from sma_model.results import Projection
+
+__all__ = ["payment_curves"]
+
+_UNITS = {"KRW": (1e12, "₩ tn"), "USD": (1e9, "$ bn")}
+
+
+def _axes(ax: Axes | None) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    return ax
+
+
+def payment_curves(
+    projection: Projection,
+    ax: Axes | None = None,
+    currency: str = "KRW",
+    real: bool = False,
+    show_record: bool = True,
+    record_years: int = 10,
+    **line_kwargs: Any,
+) -> Axes:
+    """Yearly payments of each scenario, with the published record drawn in.
+
+    Parameters
+    ----------
+    projection
+        The result of :func:`sma_model.project`.
+    ax
+        Axes to draw on; a new figure if None.
+    currency
+        ``"KRW"`` (in ₩ tn) or ``"USD"`` (in $ bn).
+    real
+        Plot constant-price amounts (``projection.price_base_year`` prices).
+    show_record
+        Draw the published payments (nominal, in ``currency``) and mark the last
+        published year with a dotted vertical line.
+    **line_kwargs
+        Passed to ``Axes.plot`` for every scenario line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from sma_model import history
+
+    currency = currency.upper()
+    if currency not in _UNITS:
+        raise ValueError(f"currency must be 'KRW' or 'USD', not {currency!r}")
+    column = f"payment_{currency.lower()}" + ("_real" if real else "")
+    if column not in projection.frame:
+        raise KeyError(f"{column} is not in this projection: {'; '.join(projection.notes)}")
+    scale, unit = _UNITS[currency]
+    ax = _axes(ax)
+    for name in projection.names:
+        rows = projection.scenario(name)
+        ax.plot(rows["year"], rows[column] / scale, label=name, linewidth=2, **line_kwargs)
+    if show_record:
+        record = history.payments()
+        amounts = record[f"payment_{currency.lower()}"]
+        years = projection.frame["year"]
+        shown_from = int(years.min()) - record_years
+        known = amounts.notna() & (record["year"] >= shown_from)
+        if known.any():
+            ax.plot(
+                record.loc[known, "year"],
+                amounts[known] / scale,
+                color="0.2",
+                linestyle="none",
+                marker="o",
+                markersize=3.5,
+                label="published",
+                zorder=3,
+            )
+            last = int(record.loc[known, "year"].max())
+            ax.axvline(last + 0.5, color="0.5", linestyle=":", linewidth=1)
+            ax.annotate(
+                "record | projection",
+                xy=(last + 0.5, 1.0),
+                xycoords=("data", "axes fraction"),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color="0.4",
+            )
+    price = f"{projection.price_base_year} prices" if real else "nominal"
+    ax.set_ylabel(f"payment [{unit}, {price}]")
+    ax.set_xlabel("year")
+    ax.set_ylim(bottom=0)
+    first, last = ax.get_xlim()
+    years = projection.frame["year"]
+    ax.set_xlim(min(first, float(np.min(years)) - 0.5), float(np.max(years)) + 0.5)
+    ax.legend(frameon=False, fontsize=9)
+    ax.grid(alpha=0.3)
+    return ax

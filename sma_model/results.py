@@ -1,0 +1,237 @@
+"""Projection results: a tidy frame, a summary, notes, and notebook display."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sma_model.engine import Plan
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["Projection", "format_amounts"]
+
+class Projection:
+    """Yearly payments for one or more scenarios.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        One row per (scenario, year). Columns: ``scenario``, ``year``, ``agreement``
+        (or the after-expiry policy), ``rule`` (what set the year's payment),
+        ``currency`` (the one the payment is set in), ``payment`` [that currency],
+        ``growth_rate`` [fraction, over the previous year in the payment currency;
+        <NA> where the previous payment is unknown], ``payment_krw`` [KRW],
+        ``payment_usd`` [USD] (converted at the year's USD/KRW), ``payment_krw_real``
+        [KRW at ``price_base_year`` prices, deflated by ROK CPI],
+        ``payment_usd_real`` [USD at ``price_base_year`` prices, deflated by US CPI],
+        ``cumulative_krw``, ``cumulative_usd``, ``share_of_defense_budget`` [fraction],
+        ``usd_per_troop`` [USD per person]. A column whose inputs are not known for
+        every row is left out and :attr:`notes` says which assumption would add it.
+    notes : list of str
+        What was left out and why.
+    price_base_year : int
+        The year whose prices the real columns are in.
+    inputs : dict
+        The scenarios (as JSON-ready dicts), price base year and package version, so a
+        figure can be redone.
+    """
+
+    def __init__(self, plan: Plan, payments: np.ndarray) -> None:
+        from sma_model import __version__
+
+        self.plan = plan
+        self.price_base_year = plan.price_base_year
+        self.frame, self.notes = _build_frame(plan, payments)
+        self.inputs: dict[str, Any] = {
+            "scenarios": [s.model_dump(mode="json") for s in plan.scenarios],
+            "price_base_year": plan.price_base_year,
+            "sma_model_version": __version__,
+        }
+
+    @property
+    def names(self) -> list[str]:
+        """Scenario names, in order."""
+        return list(self.plan.names)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per scenario: span, totals, final-year payment, average growth.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``scenario``: ``first_year``, ``last_year``, ``total_krw``
+            [KRW], ``total_usd`` [USD], ``final_payment_krw`` [KRW],
+            ``final_payment_usd`` [USD], ``average_growth`` [fraction per year,
+            compound, of the KRW payment (USD where KRW is unknown)]. Totals and
+            finals appear for the currencies the frame has.
+        """
+        frame = self.frame
+        grouped = frame.groupby("scenario", sort=False)
+        out = pd.DataFrame({"first_year": grouped["year"].min(), "last_year": grouped["year"].max()})
+        for currency in ("krw", "usd"):
+            column = f"payment_{currency}"
+            if column in frame:
+                out[f"total_{currency}"] = grouped[column].sum()
+                out[f"final_payment_{currency}"] = grouped[column].last()
+        basis = next((c for c in ("payment_krw", "payment_usd") if c in frame), "payment")
+        first, last = grouped[basis].first(), grouped[basis].last()
+        span = (out["last_year"] - out["first_year"]).replace(0, np.nan)
+        out["average_growth"] = ((last / first) ** (1.0 / span) - 1.0).fillna(0.0)
+        return out
+
+    def scenario(self, name: str) -> pd.DataFrame:
+        """The rows of one scenario."""
+        if name not in self.plan.names:
+            raise KeyError(f"no scenario {name!r}; known: {self.plan.names}")
+        return self.frame.loc[self.frame["scenario"] == name].reset_index(drop=True)
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write :attr:`frame` to ``path`` atomically (a crash never leaves half a file)."""
+        from sma_model.io import write_atomic
+
+        path = Path(path)
+        write_atomic(path, self.frame.to_csv(index=False))
+        return path
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Payment curves; see :func:`sma_model.plot.payment_curves`."""
+        from sma_model.plot import payment_curves
+
+        return payment_curves(self, ax=ax, **kwargs)
+
+    def table(self, currency: str = "KRW", real: bool = False) -> pd.DataFrame:
+        """Payments as a year × scenario table in readable units (₩ bn or $ m)."""
+        column = _payment_column(self.frame, currency, real)
+        wide = self.frame.pivot(index="year", columns="scenario", values=column)[self.names]
+        unit = 1e9 if currency.upper() == "KRW" else 1e6
+        wide = wide / unit
+        wide.columns.name = f"{column} [{'₩ bn' if unit == 1e9 else '$ m'}]"
+        return wide
+
+    def __repr__(self) -> str:
+        head = f"Projection of {len(self.names)} scenario(s): {', '.join(self.names)}"
+        body = format_amounts(self.summary()).to_string()
+        notes = "".join(f"\nnote: {n}" for n in self.notes)
+        return f"{head}\n{body}{notes}"
+
+    def _repr_html_(self) -> str:
+        names = ", ".join(html.escape(n) for n in self.names)
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return (
+            f"<div><strong>Projection</strong> of {len(self.names)} scenario(s): {names}"
+            f"<br><small>real terms in {self.price_base_year} prices</small>"
+            f"{format_amounts(self.summary()).to_html()}"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
+
+
+def _payment_column(frame: pd.DataFrame, currency: str, real: bool) -> str:
+    currency = currency.lower()
+    if currency not in ("krw", "usd"):
+        raise ValueError(f"currency must be 'KRW' or 'USD', not {currency!r}")
+    column = f"payment_{currency}" + ("_real" if real else "")
+    if column not in frame:
+        raise KeyError(f"{column} is not in this projection (see .notes for why)")
+    return column
+
+
+def format_amounts(summary: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a summary with amounts in ₩ bn / $ m and growth in percent, for display."""
+    out = pd.DataFrame(index=summary.index)
+    for column in summary:
+        values = summary[column]
+        if column.endswith("_krw"):
+            out[column.replace("_krw", " [₩ bn]")] = (values / 1e9).round(1)
+        elif column.endswith("_usd"):
+            out[column.replace("_usd", " [$ m]")] = (values / 1e6).round(1)
+        elif column == "average_growth":
+            out["average_growth [%/yr]"] = (values * 100).round(2)
+        else:
+            out[column] = values
+    return out
+
+
+def _build_frame(plan: Plan, payments: np.ndarray) -> tuple[pd.DataFrame, list[str]]:
+    s_idx, t_idx = np.nonzero(plan.active.T)  # scenario-major, years in order
+    cells = (t_idx, s_idx)
+    native = payments[cells]
+    usd = plan.usd[cells]
+    fx = plan.usd_krw[cells]
+
+    carried = np.empty_like(native)
+    first = np.r_[True, s_idx[1:] != s_idx[:-1]]
+    prev = np.roll(payments, 1, axis=0)
+    carried[~first] = (prev * plan.conversion)[cells][~first]
+    carried[first] = plan.anchor[s_idx[first]]
+    growth = native / carried - 1.0
+
+    columns: dict[str, Any] = {
+        "scenario": np.asarray(plan.names, dtype=object)[s_idx],
+        "year": plan.years[t_idx],
+        "agreement": [label for labels in plan.labels for label, _ in labels],
+        "rule": [rule for labels in plan.labels for _, rule in labels],
+        "currency": np.where(usd, "USD", "KRW"),
+        "payment": native,
+        "growth_rate": pd.array(np.where(np.isfinite(growth), growth, np.nan), dtype="Float64"),
+    }
+    with np.errstate(invalid="ignore", divide="ignore"):
+        krw = np.where(usd, native * fx, native)
+        usd_amount = np.where(usd, native, native / fx)
+        # (column, values, the assumption behind it, the payment column it builds on)
+        derived = [
+            ("payment_krw", krw, "usd_krw", None),
+            ("payment_usd", usd_amount, "usd_krw", None),
+            ("payment_krw_real", krw / plan.rok_price[cells], "cpi", "payment_krw"),
+            ("payment_usd_real", usd_amount / plan.us_price[cells], "us_cpi", "payment_usd"),
+            ("share_of_defense_budget", krw / plan.defense_budget[cells], "defense_budget_growth", "payment_krw"),
+            ("usd_per_troop", usd_amount / plan.troops[cells], "troops", "payment_usd"),
+        ]
+    notes = []
+    for name, values, assumption, basis in derived:
+        if basis is not None and basis not in columns:
+            notes.append(f"{name} left out: it needs {basis}, which is left out")
+            continue
+        unknown = ~np.isfinite(values)
+        if unknown.any():
+            notes.append(_missing_note(name, assumption, columns["scenario"][unknown], columns["year"][unknown]))
+            continue
+        columns[name] = values
+    frame = pd.DataFrame(columns)
+    frame["scenario"] = frame["scenario"].astype(str)
+    order = [c for c in ("payment_krw", "payment_usd") if c in frame]
+    for column in order:
+        frame[column.replace("payment_", "cumulative_")] = frame.groupby("scenario", sort=False)[column].cumsum()
+    front = ["scenario", "year", "agreement", "rule", "currency", "payment", "growth_rate"]
+    rest = [c for c in _COLUMN_ORDER if c in frame]
+    return frame[front + rest], notes
+
+
+_COLUMN_ORDER = [
+    "payment_krw",
+    "payment_usd",
+    "payment_krw_real",
+    "payment_usd_real",
+    "cumulative_krw",
+    "cumulative_usd",
+    "share_of_defense_budget",
+    "usd_per_troop",
+]
+
+
+def _missing_note(column: str, assumption: str, scenarios: np.ndarray, years: np.ndarray) -> str:
+    first = str(scenarios[0])
+    years_for_first = sorted({int(y) for s, y in zip(scenarios, years) if s == first})
+    span = f"{years_for_first[0]}" + (f"-{years_for_first[-1]}" if len(years_for_first) > 1 else "")
+    others = len(set(scenarios)) - 1
+    who = f"scenario {first!r}" + (f" and {others} other(s)" if others else "")
+    return (
+        f"{column} left out: {who} has no {assumption} for {span}; "
+        f"give Assumptions({assumption}=...) to add it"
+    )

@@ -1,0 +1,43 @@
+"""Shared helpers for the tests."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+import sma_model as sma  # noqa: E402
+
+BN = 1e9
+
+
+def krw(amount_bn: float) -> sma.Money:
+    """₩ amount given in billions."""
+    return sma.Money(amount=amount_bn * BN, currency="KRW")
+
+
+def one_agreement(escalation, *, start=2020, term=4, base_bn=1000.0, assumptions=None, **kwargs):
+    """A scenario of one KRW agreement with no record, so only the test's numbers count."""
+    agreement = sma.Agreement(
+        name="deal", start_year=start, term_years=term, base=krw(base_bn), escalation=escalation
+    )
+    return sma.Scenario(
+        name=kwargs.pop("name", "test"),
+        agreements=[agreement],
+        assumptions=assumptions or sma.Assumptions(use_record=False, usd_krw=1000.0),
+        **kwargs,
+    )
+
+
+def payments_bn(scenario) -> list[float]:
+    return [round(v / BN, 6) for v in sma.project(scenario).frame["payment_krw"]]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

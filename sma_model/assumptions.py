@@ -18,11 +18,11 @@ from typing import Any, Union
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, field_validator
+from pydantic import field_validator
 
 from sma_model.terms import MAX_YEAR, MIN_YEAR, TermsModel
 
-__all__ = ["Assumptions", "SERIES_BOUNDS", "RECORD_SERIES"]
+__all__ = ["RECORD_SERIES", "SERIES_BOUNDS", "Assumptions"]
 
 SeriesInput = Union[float, dict[int, float], None]
 

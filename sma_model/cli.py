@@ -46,7 +46,9 @@ def _print(text: str) -> None:
 
 def _show_projection(proj: Projection, args: argparse.Namespace) -> None:
     currency = args.currency.upper()
-    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.1f}".format):
+    with pd.option_context(
+        "display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.1f}".format
+    ):
         _print(proj.table(currency, real=args.real).to_string())
         _print("")
         _print(format_amounts(proj.summary()).to_string())
@@ -117,8 +119,12 @@ def _cmd_record(args: argparse.Namespace) -> None:
     table = history.payments()
     table["payment_krw_bn"] = table["payment_krw"] / 1e9
     table["payment_usd_m"] = table["payment_usd"] / 1e6
-    with pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.float_format", "{:,.1f}".format):
-        _print(table[["year", "agreement", "payment_krw_bn", "payment_usd_m", "source"]].to_string(index=False))
+    with pd.option_context(
+        "display.width", 200, "display.max_colwidth", 60, "display.float_format", "{:,.1f}".format
+    ):
+        _print(
+            table[["year", "agreement", "payment_krw_bn", "payment_usd_m", "source"]].to_string(index=False)
+        )
 
 
 def _parser() -> argparse.ArgumentParser:

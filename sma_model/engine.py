@@ -17,8 +17,9 @@ The yearly step, for scenario *s* in year *t*, in the payment currency::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -84,7 +85,9 @@ class Plan:
     usd: np.ndarray
     """Payment currency is USD (True) or KRW (False) [bool]."""
     anchor: np.ndarray
-    """Payment of the year before each scenario's first year, in its first currency; NaN if unknown. Shape ``(n_scenarios,)``."""
+    """The payment before each scenario's first year, in its first currency; NaN if unknown.
+
+    Shape ``(n_scenarios,)``."""
     usd_krw: np.ndarray
     """Won per dollar; NaN where unknown."""
     rok_price: np.ndarray
@@ -260,7 +263,10 @@ def _compile_one(plan: Plan, col: int, scenario: Scenario, base_year: int) -> No
             if isinstance(terms[0].step, Money):  # only shown as the first year's growth
                 fx = macro.values["usd_krw"][start - 1 - macro.first]
             else:
-                why = f"the {start - 1} payment was in {anchor.currency}, {terms[0].agreement}'s in {terms[0].currency}"
+                why = (
+                    f"the {start - 1} payment was in {anchor.currency}, "
+                    f"{terms[0].agreement}'s is in {terms[0].currency}"
+                )
                 fx = macro.get("usd_krw", start - 1, why)
             amount = amount * fx if anchor.currency == "USD" else amount / fx
         plan.anchor[col] = amount
@@ -269,7 +275,9 @@ def _compile_one(plan: Plan, col: int, scenario: Scenario, base_year: int) -> No
         step = term.step
         if term.currency != previous_currency and not isinstance(step, Money):
             fx = macro.get(
-                "usd_krw", term.year - 1, f"{term.agreement} moves from {previous_currency} to {term.currency}"
+                "usd_krw",
+                term.year - 1,
+                f"{term.agreement} moves from {previous_currency} to {term.currency}",
             )
             plan.conversion[row, col] = fx if previous_currency == "USD" else 1.0 / fx
         previous_currency = term.currency

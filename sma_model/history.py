@@ -231,7 +231,7 @@ def _number(text: str, path: str, line: int, column: str) -> float:
         value = float(text)
     except ValueError:
         raise DataError(f"{path}, line {line}: {column}={text!r} is not a number") from None
-    if not np.isfinite(value) or value <= 0 and column != "value":
+    if not np.isfinite(value) or (value <= 0 and column != "value"):
         raise DataError(f"{path}, line {line}: {column}={text!r} must be a finite positive number")
     return value
 

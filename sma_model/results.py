@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Projection", "format_amounts"]
 
+
 class Projection:
     """Yearly payments for one or more scenarios.
 
@@ -126,9 +127,7 @@ class Projection:
         return (
             f"<div><strong>Projection</strong> of {len(self.names)} scenario(s): {names}"
             f"<br><small>real terms in {self.price_base_year} prices</small>"
-            f"{format_amounts(self.summary()).to_html()}"
-            + (f"<ul>{notes}</ul>" if notes else "")
-            + "</div>"
+            f"{format_amounts(self.summary()).to_html()}" + (f"<ul>{notes}</ul>" if notes else "") + "</div>"
         )
 
 
@@ -190,7 +189,12 @@ def _build_frame(plan: Plan, payments: np.ndarray) -> tuple[pd.DataFrame, list[s
             ("payment_usd", usd_amount, "usd_krw", None),
             ("payment_krw_real", krw / plan.rok_price[cells], "cpi", "payment_krw"),
             ("payment_usd_real", usd_amount / plan.us_price[cells], "us_cpi", "payment_usd"),
-            ("share_of_defense_budget", krw / plan.defense_budget[cells], "defense_budget_growth", "payment_krw"),
+            (
+                "share_of_defense_budget",
+                krw / plan.defense_budget[cells],
+                "defense_budget_growth",
+                "payment_krw",
+            ),
             ("usd_per_troop", usd_amount / plan.troops[cells], "troops", "payment_usd"),
         ]
     notes = []
@@ -200,14 +204,18 @@ def _build_frame(plan: Plan, payments: np.ndarray) -> tuple[pd.DataFrame, list[s
             continue
         unknown = ~np.isfinite(values)
         if unknown.any():
-            notes.append(_missing_note(name, assumption, columns["scenario"][unknown], columns["year"][unknown]))
+            notes.append(
+                _missing_note(name, assumption, columns["scenario"][unknown], columns["year"][unknown])
+            )
             continue
         columns[name] = values
     frame = pd.DataFrame(columns)
     frame["scenario"] = frame["scenario"].astype(str)
     order = [c for c in ("payment_krw", "payment_usd") if c in frame]
     for column in order:
-        frame[column.replace("payment_", "cumulative_")] = frame.groupby("scenario", sort=False)[column].cumsum()
+        frame[column.replace("payment_", "cumulative_")] = frame.groupby("scenario", sort=False)[
+            column
+        ].cumsum()
     front = ["scenario", "year", "agreement", "rule", "currency", "payment", "growth_rate"]
     rest = [c for c in _COLUMN_ORDER if c in frame]
     return frame[front + rest], notes

@@ -185,7 +185,7 @@ def _agreement_currency(agreement: Agreement, previous: Currency | None) -> Curr
 
 
 def _runs(years: list[int]) -> list[tuple[int, int]]:
-    """Consecutive runs in a sorted list of years: ``[2020, 2021, 2031]`` → ``[(2020, 2021), (2031, 2031)]``."""
+    """Consecutive runs in sorted years: ``[2020, 2021, 2031]`` → ``[(2020, 2021), (2031, 2031)]``."""
     runs: list[tuple[int, int]] = []
     for year in years:
         if runs and runs[-1][1] == year - 1:

@@ -248,8 +248,7 @@ class Agreement(TermsModel):
                 )
             if years[-1] > self.end_year:
                 raise ValueError(
-                    f"escalation: a rule starts in {years[-1]}, after the agreement ends "
-                    f"in {self.end_year}"
+                    f"escalation: a rule starts in {years[-1]}, after the agreement ends in {self.end_year}"
                 )
         for first, last, rule in self.rule_spans():
             _check_rule_span(rule, first, last)
@@ -289,9 +288,7 @@ def _check_rule_span(rule: EscalationRule, first: int, last: int) -> None:
                 "and needs a rate for each of those years"
             )
     if isinstance(rule, PhaseIn) and not first <= rule.by_year:
-        raise ValueError(
-            f"PhaseIn.by_year ({rule.by_year}) is before the first year it governs ({first})"
-        )
+        raise ValueError(f"PhaseIn.by_year ({rule.by_year}) is before the first year it governs ({first})")
 
 
 def _years_text(years: list[int]) -> str:
@@ -341,8 +338,4 @@ def _short_amount(amount: float) -> str:
 
 def is_finite_number(value: object) -> bool:
     """True for an int or float that is neither NaN nor infinite (bools excluded)."""
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(float(value))

@@ -6,9 +6,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pytest  # noqa: E402
+import pytest
 
-import sma_model as sma  # noqa: E402
+import sma_model as sma
 
 BN = 1e9
 

@@ -84,7 +84,9 @@ def test_after_expiry(after_expiry, expected):
 
 def test_the_years_between_deals_follow_after_expiry():
     # 2020 between the 10th and 11th SMA was paid at the 2019 level.
-    tenth = sma.Agreement(name="10th", start_year=2019, term_years=1, base=krw(1038.9), escalation=sma.Frozen())
+    tenth = sma.Agreement(
+        name="10th", start_year=2019, term_years=1, base=krw(1038.9), escalation=sma.Frozen()
+    )
     eleventh = sma.Agreement(
         name="11th", start_year=2021, term_years=2, base=sma.Rise(rate=0.139), escalation=sma.Fixed(rate=0.0)
     )

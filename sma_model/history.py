@@ -23,7 +23,7 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from sma_model.errors import DataError
-from sma_model.terms import Agreement, EscalationRule, Money, Rise, TermsModel
+from sma_model.terms import Agreement, Base, Escalation, Money, TermsModel
 
 __all__ = [
     "AgreementRecord",
@@ -73,9 +73,9 @@ class AgreementRecord(TermsModel):
     """First year covered."""
     term_years: int = Field(ge=1)
     """Years covered."""
-    base: Money | Rise
+    base: Base
     """The first-year payment as agreed."""
-    escalation: EscalationRule | dict[int, EscalationRule] | None = None
+    escalation: Escalation | None = None
     """The rule, when it is known and modelled."""
     modelled: bool
     """Whether the rule is modelled (and the agreement backtested)."""

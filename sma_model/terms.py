@@ -16,7 +16,9 @@ from typing import Annotated, Literal, Union
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -166,6 +168,35 @@ EscalationRule = Annotated[
 """Any rule an agreement can escalate by."""
 
 
+def _rule_or_by_year(value: object) -> str:
+    # a mapping with a `kind` is one rule; any other mapping is {first year: rule}
+    if isinstance(value, dict) and "kind" not in value:
+        return "by_year"
+    return "rule"
+
+
+def _money_or_rise(value: object) -> str:
+    if isinstance(value, Rise) or (isinstance(value, dict) and "kind" in value):
+        return "rise"
+    return "money"
+
+
+Escalation = Annotated[
+    Union[
+        Annotated[EscalationRule, Tag("rule")],
+        Annotated[dict[Year, EscalationRule], Tag("by_year")],
+    ],
+    Discriminator(_rule_or_by_year),
+]
+"""One rule, or ``{first year: rule}``."""
+
+Base = Annotated[
+    Union[Annotated[Money, Tag("money")], Annotated[Rise, Tag("rise")]],
+    Discriminator(_money_or_rise),
+]
+"""An absolute first-year amount or a rise over the previous year's payment."""
+
+
 class Agreement(TermsModel):
     """One Special Measures Agreement: its years, first-year payment and escalation.
 
@@ -196,9 +227,9 @@ class Agreement(TermsModel):
     """First calendar year covered."""
     term_years: int = Field(ge=1, le=50)
     """Years covered [1 to 50]."""
-    base: Money | Rise | None
+    base: Base | None
     """The first-year payment, a rise over the previous payment, or None (the rule applies)."""
-    escalation: EscalationRule | dict[Year, EscalationRule]
+    escalation: Escalation
     """One rule, or ``{first year: rule}``."""
     currency: Currency | None = None
     """Currency of the payments; inferred when omitted."""

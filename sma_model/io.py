@@ -32,6 +32,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as handle:
             handle.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -97,3 +98,9 @@ def save_scenario(scenario: Scenario, path: str | Path) -> Path:
     path = Path(path)
     write_atomic(path, dump_scenario(scenario, "json" if path.suffix.lower() == ".json" else "yaml"))
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -15,9 +15,10 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0+unknown"
 
-from sma_model import history, io, plot, presets
+from sma_model import history, io, plot, presets, solve
 from sma_model.assumptions import Assumptions
 from sma_model.backtest import backtest
+from sma_model.comparison import Comparison, compare
 from sma_model.engine import Plan, compile_plan, project, run
 from sma_model.errors import (
     DataError,
@@ -43,6 +44,7 @@ from sma_model.terms import (
 __all__ = [
     "Agreement",
     "Assumptions",
+    "Comparison",
     "DataError",
     "Fixed",
     "Frozen",
@@ -61,6 +63,7 @@ __all__ = [
     "Schedule",
     "__version__",
     "backtest",
+    "compare",
     "compile_plan",
     "history",
     "io",
@@ -68,4 +71,5 @@ __all__ = [
     "presets",
     "project",
     "run",
+    "solve",
 ]

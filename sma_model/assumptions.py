@@ -34,6 +34,8 @@ SERIES_BOUNDS: dict[str, tuple[float, float, str]] = {
     "us_cpi": (-0.5, 5.0, "a fraction per year, e.g. 0.02 for 2 %"),
     "troops": (1.0, 10_000_000.0, "US service members in Korea"),
     "defense_budget": (1e9, 1e16, "ROK defense budget in won"),
+    "gdp": (1e12, 1e17, "ROK nominal GDP in won"),
+    "npsc_usd": (1e6, 1e12, "US non-personnel stationing costs in Korea, in dollars"),
 }
 
 #: Which record series (``data/macro.csv``) backs each assumption.
@@ -72,6 +74,10 @@ class Assumptions(TermsModel):
     """US troops in Korea [persons]; 28,500 by default (GAO-21-270)."""
     defense_budget: SeriesInput = None
     """ROK defense budget [KRW]; the record's levels grown by ``defense_budget_growth`` if omitted."""
+    gdp: SeriesInput = None
+    """ROK nominal GDP [KRW], for ``share_of_gdp``; no record, so give it to get the column."""
+    npsc_usd: SeriesInput = None
+    """US non-personnel stationing costs in Korea [USD], for ``share_of_npsc``; no record."""
     use_record: bool = True
     """Fill the years the historical record knows from it (explicit series still win)."""
 

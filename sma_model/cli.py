@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from sma_model import history, presets
 from sma_model.backtest import backtest
+from sma_model.comparison import DEFAULT_DISCOUNT_RATE, compare
 from sma_model.engine import project
 from sma_model.errors import SMAModelError
 from sma_model.io import load_scenario
@@ -99,8 +100,27 @@ def _cmd_project(args: argparse.Namespace) -> None:
 
 def _cmd_compare(args: argparse.Namespace) -> None:
     refs = args.scenarios or list(presets.DEFAULT_COMPARISON)
+    if args.baseline and args.baseline not in refs:
+        refs.insert(0, args.baseline)
     scenarios = [_with_horizon(_scenario(ref), args.horizon) for ref in refs]
-    _show_projection(project(scenarios), args)
+    proj = project(scenarios)
+    _show_projection(proj, args)
+    baseline = _scenario(args.baseline).name if args.baseline else proj.names[0]
+    comparison = compare(proj, baseline=baseline, discount_rate=args.discount_rate)
+    _print("")
+    _print(f"against {baseline!r} (NPV at {comparison.discount_rate:.1%} a year):")
+    with pd.option_context(
+        "display.width", 250, "display.max_columns", 20, "display.float_format", "{:,.2f}".format
+    ):
+        _print(format_amounts(comparison.summary()).to_string())
+
+
+def _cmd_schema(args: argparse.Namespace) -> None:
+    import json
+
+    from sma_model.io import scenario_schema
+
+    _print(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
 
 
 def _cmd_backtest(args: argparse.Namespace) -> None:
@@ -158,6 +178,15 @@ def _parser() -> argparse.ArgumentParser:
         + ")",
     )
     compare.add_argument("scenarios", nargs="*", help="preset names or scenario files")
+    compare.add_argument(
+        "--baseline", help="the scenario the others are measured against (default: the first)"
+    )
+    compare.add_argument(
+        "--discount-rate",
+        type=float,
+        default=DEFAULT_DISCOUNT_RATE,
+        help="for NPV, a fraction (default 0.03)",
+    )
     output_options(compare)
     compare.set_defaults(run=_cmd_compare)
 
@@ -165,6 +194,7 @@ def _parser() -> argparse.ArgumentParser:
         run=_cmd_backtest
     )
     sub.add_parser("record", help="the published yearly payments with sources").set_defaults(run=_cmd_record)
+    sub.add_parser("schema", help="print the JSON Schema of scenario files").set_defaults(run=_cmd_schema)
     return parser
 
 

@@ -98,6 +98,10 @@ class Plan:
     """ROK defense budget [KRW]; NaN where unknown."""
     troops: np.ndarray
     """US troops in Korea [persons]; NaN where unknown."""
+    gdp: np.ndarray
+    """ROK nominal GDP [KRW]; NaN where unknown."""
+    npsc_usd: np.ndarray
+    """US non-personnel stationing costs in Korea [USD]; NaN where unknown."""
     price_base_year: int
     """Year whose prices real terms are expressed in."""
     labels: list[list[tuple[str, str]]] = field(default_factory=list)
@@ -169,6 +173,8 @@ def compile_plan(scenarios: Scenario | Sequence[Scenario], price_base_year: int 
         us_price=full(np.nan),
         defense_budget=full(np.nan),
         troops=full(np.nan),
+        gdp=full(np.nan),
+        npsc_usd=full(np.nan),
         price_base_year=base_year,
         scenarios=scenarios,
     )
@@ -208,7 +214,16 @@ class _Macro:
         return self.values[name][first - self.first : last - self.first + 1]
 
 
-_MACRO_FIELDS = ("cpi", "defense_budget_growth", "usd_krw", "us_cpi", "troops", "defense_budget")
+_MACRO_FIELDS = (
+    "cpi",
+    "defense_budget_growth",
+    "usd_krw",
+    "us_cpi",
+    "troops",
+    "defense_budget",
+    "gdp",
+    "npsc_usd",
+)
 
 
 def _extend_levels(levels: np.ndarray, growth: np.ndarray) -> np.ndarray:
@@ -250,7 +265,8 @@ def _compile_one(plan: Plan, col: int, scenario: Scenario, base_year: int) -> No
     plan.active[rows, col] = True
     plan.usd[rows, col] = [t.currency == "USD" for t in terms]
     plan.usd_krw[rows, col] = macro.span("usd_krw", start, end)
-    plan.troops[rows, col] = macro.span("troops", start, end)
+    for name in ("troops", "gdp", "npsc_usd"):
+        getattr(plan, name)[rows, col] = macro.span(name, start, end)
     plan.defense_budget[rows, col] = macro.span("defense_budget", start, end)
     for name, target in (("cpi", plan.rok_price), ("us_cpi", plan.us_price)):
         price = _relative_price(macro.values[name], macro.years, base_year)

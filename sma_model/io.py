@@ -13,7 +13,14 @@ from pydantic import ValidationError
 from sma_model.errors import SMAModelError
 from sma_model.scenario import Scenario
 
-__all__ = ["ScenarioFileError", "dump_scenario", "load_scenario", "save_scenario", "write_atomic"]
+__all__ = [
+    "ScenarioFileError",
+    "dump_scenario",
+    "load_scenario",
+    "save_scenario",
+    "scenario_schema",
+    "write_atomic",
+]
 
 
 class ScenarioFileError(SMAModelError):
@@ -104,3 +111,14 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def scenario_schema() -> dict:
+    """The JSON Schema of a scenario file (what ``sma-model schema`` prints).
+
+    The same schema ships as ``data/scenario.schema.json`` for editors and validators.
+    """
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "sma_model scenario"
+    return schema

@@ -10,9 +10,10 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from sma_model.comparison import Comparison
     from sma_model.results import Projection
 
-__all__ = ["payment_curves"]
+__all__ = ["comparison_bars", "payment_curves"]
 
 _UNITS = {"KRW": (1e12, "₩ tn"), "USD": (1e9, "$ bn")}
 
@@ -107,4 +108,52 @@ def payment_curves(
     ax.set_xlim(min(first, float(np.min(years)) - 0.5), float(np.max(years)) + 0.5)
     ax.legend(frameon=False, fontsize=9)
     ax.grid(alpha=0.3)
+    return ax
+
+
+def comparison_bars(
+    comparison: Comparison,
+    ax: Axes | None = None,
+    currency: str = "KRW",
+    difference: bool = False,
+    **bar_kwargs: Any,
+) -> Axes:
+    """Total payments over the compared years per scenario, or their differences from the baseline.
+
+    Parameters
+    ----------
+    comparison
+        The result of :func:`sma_model.compare`.
+    ax
+        Axes to draw on; a new figure if None.
+    currency
+        ``"KRW"`` (₩ tn) or ``"USD"`` ($ bn).
+    difference
+        Draw each total minus the baseline's instead of the totals.
+    **bar_kwargs
+        Passed to ``Axes.barh``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    currency = currency.upper()
+    if currency not in _UNITS:
+        raise ValueError(f"currency must be 'KRW' or 'USD', not {currency!r}")
+    scale, unit = _UNITS[currency]
+    column = ("difference_" if difference else "total_") + currency.lower()
+    summary = comparison.summary()
+    if column not in summary:
+        raise KeyError(f"{column} is not in this comparison: {'; '.join(comparison.notes)}")
+    values = summary[column] / scale
+    ax = _axes(ax)
+    colors = ["0.55" if name == comparison.baseline else f"C{i}" for i, name in enumerate(values.index)]
+    bars = ax.barh(list(values.index), values.to_numpy(), color=colors, **bar_kwargs)
+    ax.bar_label(bars, fmt="{:,.1f}", padding=3, fontsize=8)
+    ax.invert_yaxis()
+    years = comparison.frame["year"]
+    what = "difference from " + comparison.baseline if difference else "total"
+    ax.set_xlabel(f"{what}, {int(years.min())}-{int(years.max())} [{unit}, nominal]")
+    ax.axvline(0, color="0.3", linewidth=0.8)
+    ax.grid(axis="x", alpha=0.3)
     return ax

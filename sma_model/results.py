@@ -31,8 +31,9 @@ class Projection:
         ``payment_usd`` [USD] (converted at the year's USD/KRW), ``payment_krw_real``
         [KRW at ``price_base_year`` prices, deflated by ROK CPI],
         ``payment_usd_real`` [USD at ``price_base_year`` prices, deflated by US CPI],
-        ``cumulative_krw``, ``cumulative_usd``, ``share_of_defense_budget`` [fraction],
-        ``usd_per_troop`` [USD per person]. A column whose inputs are not known for
+        ``cumulative_krw``, ``cumulative_usd``, ``share_of_defense_budget``,
+        ``share_of_gdp`` and ``share_of_npsc`` (US non-personnel stationing costs)
+        [fractions], ``usd_per_troop`` [USD per person]. A column whose inputs are not known for
         every row is left out and :attr:`notes` says which assumption would add it.
     notes : list of str
         What was left out and why.
@@ -196,9 +197,14 @@ def _build_frame(plan: Plan, payments: np.ndarray) -> tuple[pd.DataFrame, list[s
                 "payment_krw",
             ),
             ("usd_per_troop", usd_amount / plan.troops[cells], "troops", "payment_usd"),
+            ("share_of_gdp", krw / plan.gdp[cells], "gdp", "payment_krw"),
+            ("share_of_npsc", usd_amount / plan.npsc_usd[cells], "npsc_usd", "payment_usd"),
         ]
+    optional = {"gdp": plan.gdp[cells], "npsc_usd": plan.npsc_usd[cells]}
     notes = []
     for name, values, assumption, basis in derived:
+        if assumption in optional and np.isnan(optional[assumption]).all():
+            continue  # no record behind these: a column only for those who give the series
         if basis is not None and basis not in columns:
             notes.append(f"{name} left out: it needs {basis}, which is left out")
             continue
@@ -229,6 +235,8 @@ _COLUMN_ORDER = [
     "cumulative_krw",
     "cumulative_usd",
     "share_of_defense_budget",
+    "share_of_gdp",
+    "share_of_npsc",
     "usd_per_troop",
 ]
 

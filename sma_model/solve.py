@@ -58,7 +58,10 @@ def _search(
     tolerance: float,
     what: str,
 ) -> float:
-    """Smallest value in [low, high] whose payment in ``by_year`` reaches ``target`` (payment non-decreasing)."""
+    """Smallest value in [low, high] whose payment in ``by_year`` reaches ``target``.
+
+    Assumes the payment does not fall as the value rises.
+    """
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         raise SMAModelError(f"{what}: the search range must be finite with low < high, got [{low}, {high}]")
     while True:

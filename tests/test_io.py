@@ -33,7 +33,8 @@ def test_the_shipped_schema_is_current():
         ("- a\n- b\n", "holds a mapping"),
         ("name: x\nagreements: []\n", "agreements: List should have at least 1 item"),
         (
-            "name: x\nagreements:\n  - {name: a, start_year: 2026, term_years: 1, base: null, escalation: {kind: warp}}\n",
+            "name: x\nagreements:\n  - {name: a, start_year: 2026, term_years: 1, base: null, "
+            "escalation: {kind: warp}}\n",
             "does not match any of the expected tags: 'fixed', 'indexed'",
         ),
         ("name: !!python/object:os.system x\n", "not valid YAML"),
@@ -49,7 +50,7 @@ def test_bad_files(tmp_path, text, fragment):
 def test_bad_json_names_the_line(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text('{\n  "name": "x",\n  "agreements": [,]\n}', encoding="utf-8")
-    with pytest.raises(io.ScenarioFileError, match="bad.json, line 3: not valid JSON"):
+    with pytest.raises(io.ScenarioFileError, match=r"bad\.json, line 3: not valid JSON"):
         io.load_scenario(path)
 
 

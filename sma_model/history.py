@@ -33,6 +33,7 @@ __all__ = [
     "data_dir",
     "macro",
     "macro_series",
+    "payment_series",
     "payments",
     "published_payment",
 ]
@@ -292,6 +293,25 @@ def payments() -> pd.DataFrame:
     Ministry of Foreign Affairs and the press for later years (see ``source``).
     """
     return _payments().copy()
+
+
+def payment_series(currency: str) -> pd.Series:
+    """Published payments in one currency, indexed by year [KRW or USD].
+
+    A year published in the other currency is converted at that year's average USD/KRW
+    from the macro record; years without a published amount or an exchange rate are
+    left out.
+    """
+    code = currency.upper()
+    if code not in ("KRW", "USD"):
+        raise ValueError(f"currency must be 'KRW' or 'USD', not {currency!r}")
+    frame = _payments().set_index("year")
+    fx = _macro_series("usd_krw").reindex(frame.index)
+    if code == "KRW":
+        values = frame["payment_krw"].fillna(frame["payment_usd"] * fx)
+    else:
+        values = frame["payment_usd"].fillna(frame["payment_krw"] / fx)
+    return values.dropna().rename(f"payment_{code.lower()}")
 
 
 def published_payment(year: int) -> Money | None:

@@ -18,6 +18,14 @@ __all__ = ["comparison_bars", "payment_curves"]
 _UNITS = {"KRW": (1e12, "₩ tn"), "USD": (1e9, "$ bn")}
 
 
+def _currency_unit(currency: str) -> tuple[str, float, str]:
+    """``(code, scale, label)``: amounts are divided by ``scale`` to read in ``label``."""
+    code = currency.upper()
+    if code not in _UNITS:
+        raise ValueError(f"currency must be 'KRW' or 'USD', not {currency!r}")
+    return (code, *_UNITS[code])
+
+
 def _axes(ax: Axes | None) -> Axes:
     if ax is not None:
         return ax
@@ -49,7 +57,8 @@ def payment_curves(
     real
         Plot constant-price amounts (``projection.price_base_year`` prices).
     show_record
-        Draw the published payments (nominal, in ``currency``) and mark the last
+        Draw the published payments (nominal, in ``currency``; converted at the
+        year's average rate where published in the other currency) and mark the last
         published year with a dotted vertical line.
     **line_kwargs
         Passed to ``Axes.plot`` for every scenario line.
@@ -60,27 +69,22 @@ def payment_curves(
     """
     from sma_model import history
 
-    currency = currency.upper()
-    if currency not in _UNITS:
-        raise ValueError(f"currency must be 'KRW' or 'USD', not {currency!r}")
+    currency, scale, unit = _currency_unit(currency)
     column = f"payment_{currency.lower()}" + ("_real" if real else "")
     if column not in projection.frame:
         raise KeyError(f"{column} is not in this projection: {'; '.join(projection.notes)}")
-    scale, unit = _UNITS[currency]
     ax = _axes(ax)
     for name in projection.names:
         rows = projection.scenario(name)
         ax.plot(rows["year"], rows[column] / scale, label=name, linewidth=2, **line_kwargs)
     if show_record:
-        record = history.payments()
-        amounts = record[f"payment_{currency.lower()}"]
+        record = history.payment_series(currency)
         years = projection.frame["year"]
-        shown_from = int(years.min()) - record_years
-        known = amounts.notna() & (record["year"] >= shown_from)
-        if known.any():
+        shown = record[record.index >= int(years.min()) - record_years]
+        if len(shown):
             ax.plot(
-                record.loc[known, "year"],
-                amounts[known] / scale,
+                shown.index,
+                shown.to_numpy() / scale,
                 color="0.2",
                 linestyle="none",
                 marker="o",
@@ -88,7 +92,8 @@ def payment_curves(
                 label="published",
                 zorder=3,
             )
-            last = int(record.loc[known, "year"].max())
+            published = history.payments().dropna(subset=["payment_krw", "payment_usd"], how="all")
+            last = int(published["year"].max())
             ax.axvline(last + 0.5, color="0.5", linestyle=":", linewidth=1)
             ax.annotate(
                 "record | projection",
@@ -137,10 +142,7 @@ def comparison_bars(
     -------
     matplotlib.axes.Axes
     """
-    currency = currency.upper()
-    if currency not in _UNITS:
-        raise ValueError(f"currency must be 'KRW' or 'USD', not {currency!r}")
-    scale, unit = _UNITS[currency]
+    currency, scale, unit = _currency_unit(currency)
     column = ("difference_" if difference else "total_") + currency.lower()
     summary = comparison.summary()
     if column not in summary:

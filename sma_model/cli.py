@@ -45,18 +45,36 @@ def _print(text: str) -> None:
     sys.stdout.write(text.rstrip("\n") + "\n")
 
 
-def _show_projection(proj: Projection, args: argparse.Namespace) -> None:
+def _in_currency(summary: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The summary's columns in one currency (and those in none), for a narrow terminal table."""
+    other = "_usd" if currency == "KRW" else "_krw"
+    return format_amounts(summary[[c for c in summary.columns if not c.endswith(other)]])
+
+
+def _show_projection(
+    proj: Projection,
+    args: argparse.Namespace,
+    summary: pd.DataFrame | None = None,
+    frame: pd.DataFrame | None = None,
+) -> None:
     currency = args.currency.upper()
+    summary = proj.summary() if summary is None else summary
     with pd.option_context(
         "display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.1f}".format
     ):
         _print(proj.table(currency, real=args.real).to_string())
         _print("")
-        _print(format_amounts(proj.summary()).to_string())
+    with pd.option_context(
+        "display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.2f}".format
+    ):
+        _print(_in_currency(summary, currency).to_string())
     for note in proj.notes:
         _print(f"note: {note}")
     if args.csv:
-        _print(f"wrote {proj.to_csv(args.csv)}")
+        from sma_model.io import write_atomic
+
+        write_atomic(args.csv, (proj.frame if frame is None else frame).to_csv(index=False))
+        _print(f"wrote {args.csv}")
     if args.plot:
         _write_plot(proj, Path(args.plot), currency, args.real)
 
@@ -104,15 +122,12 @@ def _cmd_compare(args: argparse.Namespace) -> None:
         refs.insert(0, args.baseline)
     scenarios = [_with_horizon(_scenario(ref), args.horizon) for ref in refs]
     proj = project(scenarios)
-    _show_projection(proj, args)
     baseline = _scenario(args.baseline).name if args.baseline else proj.names[0]
     comparison = compare(proj, baseline=baseline, discount_rate=args.discount_rate)
-    _print("")
-    _print(f"against {baseline!r} (NPV at {comparison.discount_rate:.1%} a year):")
-    with pd.option_context(
-        "display.width", 250, "display.max_columns", 20, "display.float_format", "{:,.2f}".format
-    ):
-        _print(format_amounts(comparison.summary()).to_string())
+    summary = comparison.summary().drop(columns=["final_payment_krw", "final_payment_usd"], errors="ignore")
+    summary["average_growth"] = proj.summary()["average_growth"]
+    _show_projection(proj, args, summary=summary, frame=comparison.frame)
+    _print(f"(differences against {baseline!r}; NPV at {comparison.discount_rate:.1%} a year)")
 
 
 def _cmd_schema(args: argparse.Namespace) -> None:

@@ -48,7 +48,7 @@ def test_backtest_and_record_and_presets():
     assert "11th SMA  2021" in backtest.stdout
     assert "+0.00%" in backtest.stdout
     record = run("record")
-    assert "Ministry of National Defense" in record.stdout
+    assert "MND 2018 Defense White Paper" in record.stdout
     presets = run("presets")
     assert presets.stdout.split()[0] == "demand-10b"
 

@@ -76,18 +76,23 @@ def test_lapse_freezes_the_last_payment():
 
 
 def test_the_13_9_percent_rise_of_2021_is_about_1_03bn_dollars():
-    # Seed: "$1.03bn for 2021 after a 13.9% rise"; ₩1,183.3bn at 2021's 1,144.6 won per dollar
-    usd = (
-        paid("history-11th", "usd")
-        if "payment_usd" in sma.project(sma.presets.get("history-11th")).frame
-        else None
-    )
-    frame = sma.project(sma.presets.get("history-11th"), price_base_year=2021).frame.set_index("year")
-    krw_2021 = frame.loc[2021, "payment_krw"]
-    fx_2021 = sma.history.macro_series("usd_krw")[2021]
-    assert krw_2021 / fx_2021 / BN == pytest.approx(1.034, abs=0.001)
-    if usd is not None:
-        assert usd[2021] == pytest.approx(1.034, abs=0.001)
+    # Seed: "$1.03bn for 2021 after a 13.9% rise": ₩1,183.3bn at 2021's 1,144.6 won per dollar
+    assert paid("history-11th", "usd")[2021] == pytest.approx(1183.3071 / 1144.6, abs=1e-4)
+    assert round(paid("history-11th", "usd")[2021], 2) == 1.03
+
+
+def test_accepting_5bn_in_2020_against_the_11th_sma():
+    # 2020-2025 at the record's exchange rates: $30bn against the 11th SMA's won converted each year
+    fx = sma.history.macro_series("usd_krw")
+    eleventh = [1038.9, 1183.3071]
+    for growth in (0.054, 0.034, 0.044, 0.042):  # defense budget growth 2021-2024
+        eleventh.append(eleventh[-1] * (1 + growth))
+    eleventh_usd = sum(v / fx[y] for v, y in zip(eleventh, range(2020, 2026)))
+    summary = sma.compare([sma.presets.get("history-11th"), sma.presets.get("history-2020-5b")]).summary()
+    assert summary.loc["11th SMA as signed", "total_usd"] / BN == pytest.approx(eleventh_usd)
+    assert summary.loc["$5bn from 2020", "total_usd"] == pytest.approx(30e9)
+    assert summary.loc["$5bn from 2020", "difference_usd"] / BN == pytest.approx(30 - eleventh_usd)
+    assert round(30 - eleventh_usd, 1) == 24.2
 
 
 def test_5bn_is_more_than_five_times_2019():

@@ -58,7 +58,7 @@ def _show_projection(
     frame: pd.DataFrame | None = None,
 ) -> None:
     currency = args.currency.upper()
-    summary = proj.summary() if summary is None else summary
+    summary = proj.summary(growth_currency=currency) if summary is None else summary
     with pd.option_context(
         "display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.1f}".format
     ):
@@ -125,7 +125,7 @@ def _cmd_compare(args: argparse.Namespace) -> None:
     baseline = _scenario(args.baseline).name if args.baseline else proj.names[0]
     comparison = compare(proj, baseline=baseline, discount_rate=args.discount_rate)
     summary = comparison.summary().drop(columns=["final_payment_krw", "final_payment_usd"], errors="ignore")
-    summary["average_growth"] = proj.summary()["average_growth"]
+    summary["average_growth"] = proj.summary(growth_currency=args.currency)["average_growth"]
     _show_projection(proj, args, summary=summary, frame=comparison.frame)
     _print(f"(differences against {baseline!r}; NPV at {comparison.discount_rate:.1%} a year)")
 

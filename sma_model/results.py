@@ -61,8 +61,14 @@ class Projection:
         """Scenario names, in order."""
         return list(self.plan.names)
 
-    def summary(self) -> pd.DataFrame:
+    def summary(self, growth_currency: str = "KRW") -> pd.DataFrame:
         """One row per scenario: span, totals, final-year payment, average growth.
+
+        Parameters
+        ----------
+        growth_currency
+            Currency in which ``average_growth`` is measured (``"KRW"`` or ``"USD"``);
+            the other is used where this one is unknown.
 
         Returns
         -------
@@ -70,7 +76,7 @@ class Projection:
             Indexed by ``scenario``: ``first_year``, ``last_year``, ``total_krw``
             [KRW], ``total_usd`` [USD], ``final_payment_krw`` [KRW],
             ``final_payment_usd`` [USD], ``average_growth`` [fraction per year,
-            compound, of the KRW payment (USD where KRW is unknown)]. Totals and
+            compound, first to last year, in ``growth_currency``]. Totals and
             finals appear for the currencies the frame has.
         """
         frame = self.frame
@@ -81,7 +87,9 @@ class Projection:
             if column in frame:
                 out[f"total_{currency}"] = grouped[column].sum()
                 out[f"final_payment_{currency}"] = grouped[column].last()
-        basis = next((c for c in ("payment_krw", "payment_usd") if c in frame), "payment")
+        preferred = "payment_usd" if growth_currency.upper() == "USD" else "payment_krw"
+        order = (preferred, "payment_krw", "payment_usd")
+        basis = next((c for c in order if c in frame), "payment")
         first, last = grouped[basis].first(), grouped[basis].last()
         span = (out["last_year"] - out["first_year"]).replace(0, np.nan)
         out["average_growth"] = ((last / first) ** (1.0 / span) - 1.0).fillna(0.0)

@@ -107,8 +107,10 @@ def _cmd_presets(args: argparse.Namespace) -> None:
 def _cmd_show(args: argparse.Namespace) -> None:
     from sma_model.io import dump_scenario
 
-    _print(f"# {presets.describe(args.name)}" if args.name in presets.names() else "")
-    _print(dump_scenario(_scenario(args.name)))
+    text = dump_scenario(_scenario(args.name))
+    if args.name in presets.names():
+        text = f"# {presets.describe(args.name)}\n{text}"
+    _print(text)
 
 
 def _cmd_project(args: argparse.Namespace) -> None:

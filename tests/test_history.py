@@ -101,30 +101,30 @@ def copy_record(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize(
-    ("file", "edit", "fragment"),
-    [
-        ("payments.csv", lambda t: t.replace("\n2016,", "\n2015,"), "year 2015 appears twice"),
-        (
-            "payments.csv",
-            lambda t: re.sub(r"\n2017,.*", "\n2017,9th SMA,950.7,,,", t),
-            "year 2017 has an amount but no source",
-        ),
-        (
-            "payments.csv",
-            lambda t: t.replace("2012,8th SMA,836.1", "2012,8th SMA,lots"),
-            "payment_krw_bn='lots'",
-        ),
-        (
-            "macro.csv",
-            lambda t: t.replace("rok_cpi_inflation,2009", "rok_cpi_inflation,2008"),
-            "rok_cpi_inflation 2008 appears twice",
-        ),
-        ("macro.csv", lambda t: t.replace(",percent,", ",per cent,", 1), "must be in 'percent'"),
-        ("agreements.yaml", lambda t: t.replace("term_years: 5", "term_years: 0", 1), "term_years"),
-        ("agreements.yaml", lambda t: t + "\n- [unclosed", "not valid YAML"),
-    ],
-)
+BROKEN_RECORDS = [
+    ("payments.csv", lambda t: t.replace("\n2016,", "\n2015,"), "year 2015 appears twice"),
+    (
+        "payments.csv",
+        lambda t: re.sub(r"\n2017,.*", "\n2017,9th SMA,950.7,,,", t),
+        "year 2017 has an amount but no source",
+    ),
+    (
+        "payments.csv",
+        lambda t: t.replace("2012,8th SMA,836.1", "2012,8th SMA,lots"),
+        "payment_krw_bn='lots'",
+    ),
+    (
+        "macro.csv",
+        lambda t: t.replace("rok_cpi_inflation,2009", "rok_cpi_inflation,2008"),
+        "rok_cpi_inflation 2008 appears twice",
+    ),
+    ("macro.csv", lambda t: t.replace(",percent,", ",per cent,", 1), "must be in 'percent'"),
+    ("agreements.yaml", lambda t: t.replace("term_years: 5", "term_years: 0", 1), "term_years"),
+    ("agreements.yaml", lambda t: t + "\n- [unclosed", "not valid YAML"),
+]
+
+
+@pytest.mark.parametrize(("file", "edit", "fragment"), BROKEN_RECORDS)
 def test_a_broken_record_is_a_clear_error(tmp_path, monkeypatch, file, edit, fragment):
     folder = copy_record(tmp_path)
     path = folder / file

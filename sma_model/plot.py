@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -125,7 +126,7 @@ def payment_curves(
             ax.axvline(last + 0.5, color="0.5", linestyle=":", linewidth=1)
             ax.annotate(
                 "record | projection",
-                xy=(last + 0.5, 1.0),
+                xy=(last + 0.5, 0.02),
                 xycoords=("data", "axes fraction"),
                 ha="center",
                 va="bottom",
@@ -139,7 +140,8 @@ def payment_curves(
     first, last = ax.get_xlim()
     years = projection.frame["year"]
     ax.set_xlim(min(first, float(np.min(years)) - 0.5), float(np.max(years)) + 0.5)
-    ax.legend()
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper left")
     return ax
 
 
@@ -273,6 +275,7 @@ def history(
                 )
     ax.set_ylim(0, top * 1.4)
     ax.set_xlim(1990.5, max(2030, int(published.index.max())) + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(f"payment [{unit}, nominal]")
     ax.set_xlabel("year (shaded: the 1st to 12th SMA)")
     ax.grid(axis="x", visible=False)

@@ -1,0 +1,45 @@
+"""Regenerate the figures README.md shows: ``python scripts/make_figures.py``.
+
+Writes ``docs/history.png`` (the record, 1991-2025, with each SMA shaded) and
+``docs/scenarios.png`` (the default comparison of presets, in dollars).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+import sma_model as sma
+from sma_model.io import write_atomic
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def save(ax: matplotlib.axes.Axes, name: str) -> Path:
+    buffer = io.BytesIO()
+    ax.figure.savefig(buffer, format="png", dpi=110)
+    plt.close(ax.figure)
+    path = DOCS / name
+    write_atomic(path, buffer.getvalue())
+    return path
+
+
+def main() -> None:
+    status_quo = sma.project(sma.presets.get("status-quo"))
+    ax = sma.plot.history(projection=status_quo)
+    ax.set_title("Korea's SMA payments since 1991, and the status quo to 2035")
+    print(save(ax, "history.png"))
+
+    presets = [sma.presets.get(n) for n in sma.presets.DEFAULT_COMPARISON]
+    ax = sma.project(presets).plot(currency="USD")
+    ax.set_title("What Korea would pay under each scenario")
+    print(save(ax, "scenarios.png"))
+
+
+if __name__ == "__main__":
+    main()

@@ -43,6 +43,7 @@ MACRO_SERIES = {
     "rok_cpi_inflation": "percent",
     "rok_defense_budget": "KRW trillion",
     "rok_defense_budget_growth": "percent",
+    "rok_share_of_npsc": "percent",
     "usd_krw": "KRW per USD",
     "us_cpi_inflation": "percent",
 }
@@ -370,7 +371,9 @@ def macro() -> pd.DataFrame:
 
     Series: ``rok_cpi_inflation`` [percent] (Statistics Korea), ``rok_defense_budget``
     [KRW trillion] and ``rok_defense_budget_growth`` [percent] (Ministry of National
-    Defense), ``usd_krw`` [KRW per USD, annual average] (Bank of Korea),
+    Defense), ``rok_share_of_npsc`` [percent] (MND's official estimate of Korea's share of
+    US non-personnel stationing costs, 2013 and 2018), ``usd_krw`` [KRW per USD, annual
+    average] (Bank of Korea),
     ``us_cpi_inflation`` [percent] (US Bureau of Labor Statistics, CPI-U). Values are as
     published; :func:`macro_series` converts them to model units.
     """

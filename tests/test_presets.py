@@ -101,3 +101,14 @@ def test_5bn_is_more_than_five_times_2019():
     ratio = 5e9 / (paid_2019 / sma.history.macro_series("usd_krw")[2019])
     assert 5.0 < ratio < 6.0
     assert ratio == pytest.approx(5.61, abs=0.01)
+
+
+def test_2018_was_about_890m_dollars_a_little_less_than_half_of_npsc():
+    # Seed: "about $890M in 2018 ('a little less than half of the total')"
+    paid_2018 = sma.history.payment_series("USD")[2018]
+    assert paid_2018 / 1e6 == pytest.approx(872.4, abs=0.1)  # ₩960.2bn at 1,100.6
+    assert paid_2018 == pytest.approx(890e6, rel=0.025)
+    share = sma.history.macro_series("rok_share_of_npsc")[2018]
+    assert 0.4 < share < 0.5
+    implied_npsc = paid_2018 / share
+    assert implied_npsc / 1e9 == pytest.approx(2.077, abs=0.001)

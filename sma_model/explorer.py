@@ -1,0 +1,152 @@
+"""An interactive explorer for notebooks (optional extra: ``pip install "sma-model[widgets]"``).
+
+>>> from sma_model.explorer import Explorer
+>>> Explorer(sma.presets.get("status-quo"))   # in Jupyter: sliders and a live chart
+
+Sliders move the first agreement's base (an amount or a rise), the cap of the last
+agreement's indexed rule, the won-dollar rate and CPI assumed for the years the record does
+not cover, and the horizon. Every change builds a validated scenario and projects it
+through the same engine as everything else, drawn beside the original scenario.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sma_model.engine import project
+from sma_model.results import Projection
+from sma_model.scenario import Scenario
+from sma_model.terms import Indexed, Money, Rise
+
+__all__ = ["Explorer"]
+
+
+def _widgets() -> Any:
+    try:
+        import ipywidgets
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError('the explorer needs ipywidgets: pip install "sma-model[widgets]"') from exc
+    return ipywidgets
+
+
+class Explorer:
+    """Sliders over a scenario's main levers, with a live payment chart.
+
+    Parameters
+    ----------
+    scenario
+        The scenario to start from (drawn as the reference line).
+    currency
+        ``"USD"`` or ``"KRW"`` for the chart.
+
+    Attributes
+    ----------
+    sliders : dict of str to ipywidgets.Widget
+        ``"base"`` (₩ bn or $ bn, or a rise in %), ``"cap"`` (%), ``"usd_krw"`` (won per
+        dollar), ``"cpi"`` (%), ``"horizon"`` (year); only those the scenario has.
+    projection : Projection
+        The latest projection (the edited scenario and the original).
+    """
+
+    def __init__(self, scenario: Scenario, currency: str = "USD") -> None:
+        widgets = _widgets()
+        self.original = scenario
+        self.currency = currency.upper()
+        self.sliders: dict[str, Any] = {}
+        first = scenario.agreements[0]
+        if isinstance(first.base, Money):
+            unit = "₩ bn" if first.base.currency == "KRW" else "$ bn"
+            value = first.base.amount / 1e9
+            self.sliders["base"] = widgets.FloatSlider(
+                value=value, min=value * 0.25, max=value * 4, step=value / 100, description=f"base ({unit})"
+            )
+        elif isinstance(first.base, Rise):
+            self.sliders["base"] = widgets.FloatSlider(
+                value=first.base.rate * 100, min=-20, max=100, step=0.1, description="rise (%)"
+            )
+        rule = scenario.agreements[-1].last_rule()
+        if isinstance(rule, Indexed) and rule.cap is not None:
+            self.sliders["cap"] = widgets.FloatSlider(
+                value=rule.cap * 100, min=0, max=20, step=0.1, description="cap (%)"
+            )
+        assumptions = scenario.assumptions
+        if isinstance(assumptions.usd_krw, float):
+            self.sliders["usd_krw"] = widgets.FloatSlider(
+                value=assumptions.usd_krw, min=800, max=2000, step=5, description="₩ per $"
+            )
+        if isinstance(assumptions.cpi, float):
+            self.sliders["cpi"] = widgets.FloatSlider(
+                value=assumptions.cpi * 100, min=-1, max=10, step=0.1, description="CPI (%)"
+            )
+        self.sliders["horizon"] = widgets.IntSlider(
+            value=scenario.end_year,
+            min=scenario.start_year,
+            max=scenario.start_year + 40,
+            description="horizon",
+        )
+        self.message = widgets.HTML()
+        self.output = widgets.Output()
+        for slider in self.sliders.values():
+            slider.continuous_update = False
+            slider.observe(lambda _change: self.update(), names="value")
+        self.box = widgets.VBox([*self.sliders.values(), self.message, self.output])
+        self.projection: Projection | None = None
+        self.update()
+
+    def scenario(self) -> Scenario:
+        """The scenario the sliders describe (validated)."""
+        data = self.original.model_dump()
+        data["name"] = f"{self.original.name} (edited)"
+        values = {name: slider.value for name, slider in self.sliders.items()}
+        first = data["agreements"][0]
+        if "base" in values:
+            if isinstance(self.original.agreements[0].base, Money):
+                first["base"] = {**first["base"], "amount": values["base"] * 1e9}
+            else:
+                first["base"] = {"kind": "rise", "rate": values["base"] / 100}
+        if "cap" in values:
+            last = data["agreements"][-1]
+            if isinstance(last["escalation"], dict) and "kind" not in last["escalation"]:
+                last["escalation"][max(last["escalation"])]["cap"] = values["cap"] / 100
+            else:
+                last["escalation"]["cap"] = values["cap"] / 100
+        if "usd_krw" in values:
+            data["assumptions"]["usd_krw"] = values["usd_krw"]
+        if "cpi" in values:
+            data["assumptions"]["cpi"] = values["cpi"] / 100
+        data["horizon"] = values["horizon"]
+        return Scenario.model_validate(data)
+
+    def update(self) -> None:
+        """Re-project and redraw (called on every slider change)."""
+        from matplotlib.figure import Figure
+
+        from sma_model.errors import SMAModelError
+
+        try:
+            edited = self.scenario()
+            original = self.original.model_copy(update={"horizon": edited.end_year})
+            self.projection = project([edited, original])
+        except (SMAModelError, ValueError) as exc:
+            self.message.value = f"<span style='color:#b00'>{_escape(str(exc))}</span>"
+            return
+        self.message.value = "; ".join(_escape(n) for n in self.projection.notes)
+        figure = Figure(figsize=(8, 4), layout="constrained")
+        self.projection.plot(ax=figure.subplots(), currency=self.currency)
+        self.figure = figure
+        self.output.clear_output(wait=True)
+        with self.output:
+            from IPython.display import display
+
+            display(figure)
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - needs a notebook front end
+        from IPython.display import display
+
+        display(self.box)
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

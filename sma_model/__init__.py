@@ -40,6 +40,7 @@ from sma_model.terms import (
     RollOver,
     Schedule,
 )
+from sma_model.versions import show_versions
 
 __all__ = [
     "Agreement",
@@ -71,5 +72,6 @@ __all__ = [
     "presets",
     "project",
     "run",
+    "show_versions",
     "solve",
 ]

@@ -164,3 +164,10 @@ def test_the_issue_example_runs_and_reproduces_the_record():
     assert paid[2035] == pytest.approx(1519.2 * 1.021 * 1.02**8)
     assert frame.loc[2031, "agreement"] == "after 12th SMA (rolled over)"
     assert np.all(frame["payment_usd"] > 0)
+
+
+def test_show_versions(capsys):
+    sma.show_versions()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("python")
+    assert any(line.split()[0] == "numpy" and line.split()[1] == np.__version__ for line in lines)

@@ -228,13 +228,14 @@ def _read_csv(name: str, columns: list[str]) -> list[dict[str, str]]:
     return rows
 
 
-def _number(text: str, path: str, line: int, column: str) -> float:
+def _number(text: str, path: str, line: int, column: str, positive: bool = True) -> float:
     try:
         value = float(text)
     except ValueError:
         raise DataError(f"{path}, line {line}: {column}={text!r} is not a number") from None
-    if not np.isfinite(value) or (value <= 0 and column != "value"):
-        raise DataError(f"{path}, line {line}: {column}={text!r} must be a finite positive number")
+    if not np.isfinite(value) or (positive and value <= 0):
+        kind = "finite positive" if positive else "finite"
+        raise DataError(f"{path}, line {line}: {column}={text!r} must be a {kind} number")
     return value
 
 
@@ -352,7 +353,8 @@ def _macro() -> pd.DataFrame:
         seen.add((series, year))
         if not row["source"].strip():
             raise DataError(f"{path}, line {line}: {series} {year} has no source")
-        value = _number(row["value"], path, line, "value")
+        # inflation can be negative (US CPI 2009); levels and rates of exchange cannot
+        value = _number(row["value"], path, line, "value", positive=unit != "percent")
         out.append(
             {
                 "series": series,

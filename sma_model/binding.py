@@ -167,6 +167,7 @@ class Binder:
         values: Mapping[str, np.ndarray],
         n: int,
         macro_paths: Mapping[str, np.ndarray] | None = None,
+        deflators: bool = True,
     ) -> Plan:
         """The plan of ``n`` samples.
 
@@ -179,6 +180,10 @@ class Binder:
         macro_paths
             Assumption name → yearly values over :attr:`macro_years`, shape
             ``(n_macro_years, n)`` (Monte Carlo).
+        deflators
+            Also bind the price levels, defense budget and troops (used for real terms and
+            shares). With False, those arrays are left unknown (NaN) when a series they
+            derive from is swept: a run of payments only does not pay for them.
         """
         plan = self.plan
         group = self.groups(values, n)
@@ -196,7 +201,7 @@ class Binder:
                 known = self.known[name] if group is None else self.known[name][:, group]
                 series[name] = np.where(np.isnan(known), values[p.path][None, :], known)
         series.update(macro_paths or {})
-        anchor = self._bind_macro(arrays, anchor, series, group, n)
+        anchor = self._bind_macro(arrays, anchor, series, group, n, deflators)
         if series or any(p.target == "spread" for p in self.parameters):
             arrays["index_value"] = np.where(arrays["indexed"], arrays["index_raw"] + arrays["spread"], 0.0)
         _check_cap_floor(arrays, values, self.parameters)
@@ -209,10 +214,15 @@ class Binder:
         series: Mapping[str, np.ndarray],
         group: np.ndarray | None,
         n: int,
+        deflators: bool,
     ) -> np.ndarray:
         plan, first = self.plan, int(self.macro_years[0])
         rows = plan.years - first
         active = arrays["active"]
+
+        def on_active(values: np.ndarray) -> np.ndarray:
+            return values if active.all() else np.where(active, values, np.nan)
+
         for name, code in (
             ("cpi", INDEX_CODES["cpi"]),
             ("defense_budget_growth", INDEX_CODES["defense_budget"]),
@@ -221,24 +231,32 @@ class Binder:
                 lagged = np.clip(
                     plan.years[:, None] - arrays["index_lag"] - first, 0, len(self.macro_years) - 1
                 )
-                taken = np.take_along_axis(series[name], lagged, axis=0)
+                if lagged.shape[1] == 1:  # one structure: whole rows, cheaper than take_along_axis
+                    taken = series[name][lagged[:, 0]]
+                else:
+                    taken = np.take_along_axis(series[name], lagged, axis=0)
                 arrays["index_raw"] = np.where(arrays["index_code"] == code, taken, arrays["index_raw"])
-        for name, target in (("cpi", "rok_price"), ("us_cpi", "us_price")):
-            if name in series:
+        derived = [("cpi", "rok_price"), ("us_cpi", "us_price"), ("defense_budget_growth", "defense_budget")]
+        derived.append(("troops", "troops"))
+        for name, target in derived:
+            if name not in series:
+                continue
+            if not deflators:
+                arrays[target] = np.full((len(plan.years), 1), np.nan)
+            elif target == "defense_budget":
+                levels = self.budget_levels if group is None else self.budget_levels[:, group]
+                arrays[target] = on_active(extend_levels(levels, series[name])[rows])
+            elif target == "troops":
+                arrays[target] = on_active(series[name][rows])
+            else:
                 price = relative_price(series[name], self.macro_years, plan.price_base_year)
-                arrays[target] = np.where(active, price[rows], np.nan)
-        if "defense_budget_growth" in series:
-            levels = self.budget_levels if group is None else self.budget_levels[:, group]
-            extended = extend_levels(levels, series["defense_budget_growth"])
-            arrays["defense_budget"] = np.where(active, extended[rows], np.nan)
-        if "troops" in series:
-            arrays["troops"] = np.where(active, series["troops"][rows], np.nan)
+                arrays[target] = on_active(price[rows])
         if "usd_krw" in series:
             fx = series["usd_krw"]
-            arrays["usd_krw"] = np.where(active, fx[rows], np.nan)
+            arrays["usd_krw"] = on_active(fx[rows])
             if plan.fx_links:
                 anchor = np.array(np.broadcast_to(anchor, (n,)))
-                for name in ("conversion", "phase_target"):
+                for name in {link.field for link in plan.fx_links} - {"anchor"}:
                     arrays[name] = np.array(np.broadcast_to(arrays[name], (len(plan.years), n)))
             for link in plan.fx_links:
                 samples = slice(None) if group is None else np.flatnonzero(group == link.col)
@@ -255,8 +273,9 @@ def _check_cap_floor(
     arrays: Mapping[str, np.ndarray], values: Mapping[str, np.ndarray], params: list
 ) -> None:
     """Caps and floors swept together can cross inside their ranges: refuse such samples."""
-    if not any(p.target in ("cap", "floor") for p in params):
-        return
+    targets = {p.target for p in params}
+    if not {"cap", "floor"} <= targets and not ({"cap", "floor"} & targets and "structure" in targets):
+        return  # one side fixed: the end checks already compared it with the swept side
     crossed = arrays["indexed"] & (arrays["cap"] < arrays["floor"])
     if crossed.any():
         sample = int(np.argwhere(crossed)[0][1])

@@ -281,7 +281,7 @@ def run_chunk(spec: ChunkSpec, lo: int, hi: int) -> ChunkResult:
     if isinstance(spec.sampler, MonteCarloSampler):
         known = {name: binder.known[name][:, 0] for name in spec.sampler.series}
         draws = spec.sampler.paths(lo, hi, known, binder.last_known)
-    plan = binder.bind(values, n, draws)
+    plan = binder.bind(values, n, draws, deflators=False)  # summaries are nominal
     in_usd = spec.currency == "USD"
     n_years = len(plan.years)
     totals = {"krw": np.zeros(n), "usd": np.zeros(n)}
@@ -291,6 +291,8 @@ def run_chunk(spec: ChunkSpec, lo: int, hi: int) -> ChunkResult:
     stats = Stats.empty(n_years, spec.edges) if spec.keep == "stats" else None
     usd_rows = plan.usd.any(axis=1), plan.usd.all(axis=1)
     all_active = plan.active.all(axis=1)
+    # the final payment is each sample's last active year: copy a year unless a later one overwrites it
+    record_final = np.array([t == n_years - 1 or not all_active[t + 1 :].all() for t in range(n_years)])
     with np.errstate(invalid="ignore", divide="ignore"):
         for t, level in iter_levels(plan):
             if not level.max() < MAX_PAYMENT:  # also catches NaN
@@ -311,7 +313,8 @@ def run_chunk(spec: ChunkSpec, lo: int, hi: int) -> ChunkResult:
             for name, amount in (("krw", krw), ("usd", usd)):
                 if all_active[t]:
                     totals[name] += amount
-                    finals[name][:] = amount
+                    if record_final[t]:
+                        finals[name][:] = amount
                 else:
                     totals[name] += np.where(active, amount, 0.0)
                     finals[name] = np.where(active, amount, finals[name])
@@ -320,7 +323,7 @@ def run_chunk(spec: ChunkSpec, lo: int, hi: int) -> ChunkResult:
                 crossing = (measured > spec.threshold) & (first_over == 0) & active
                 first_over[crossing] = plan.years[t]
             if paths is not None:
-                paths[t] = np.where(active, measured, np.nan)
+                paths[t] = measured if all_active[t] else np.where(active, measured, np.nan)
             if stats is not None:
                 stats.add_year(t, np.where(active, measured, np.nan))
     outcomes = {
@@ -398,13 +401,15 @@ def _run_chunks(
     results: list[ChunkResult] = []
     bar: Callable[[int], None] | None = None
     for lo, hi in bounds:
+        chunk_started = time.perf_counter()
         results.append(run_chunk(spec, lo, hi))
-        if bar is None and progress is not False and len(results) < len(bounds):
-            expected = (time.perf_counter() - started) * len(bounds) / len(results)
-            if progress or expected > PROGRESS_AFTER:
-                bar = _progress_bar(len(bounds), len(results))
-        elif bar is not None:
+        if bar is not None:
             bar(1)
+        elif progress is not False and len(results) < len(bounds):
+            # from the last chunk's time: the first one also pays for warming up
+            remaining = (time.perf_counter() - chunk_started) * (len(bounds) - len(results))
+            if progress or (len(results) > 1 and remaining > PROGRESS_AFTER):
+                bar = _progress_bar(len(bounds), len(results))
     if bar is not None:
         bar(0)
     return results
@@ -440,6 +445,8 @@ def _check_n(n: Any, who: str) -> int:
 
 
 def _as_values(path: str, values: Any) -> np.ndarray:
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu" and values.ndim == 1 and values.size:
+        return values.astype(float, copy=False)  # the fast path for large sample arrays
     array = np.atleast_1d(np.asarray(values, dtype=object))
     if array.ndim != 1 or array.size == 0:
         raise SweepError(f"{path}: give a non-empty 1-D list of values, not {values!r}")

@@ -110,13 +110,11 @@ def main() -> None:
     del result
     peak = peak_memory(lambda: sma.sweep(base, table, method="zip", keep="paths"))
     print(f"{'float64 paths output (30 x 1e6)':<58} {output / 2**20:8.0f} MiB")
-    print(
-        f"{'peak traced memory, sweep keeping paths':<58} {peak / 2**20:8.0f} MiB ({peak / output:.2f}x output)"
-    )
+    label = "peak traced memory, sweep keeping paths"
+    print(f"{label:<58} {peak / 2**20:8.0f} MiB ({peak / output:.2f}x output)")
     peak = peak_memory(lambda: sma.sweep(base, table, method="zip"))
-    print(
-        f"{'peak traced memory, sweep with summaries':<58} {peak / 2**20:8.0f} MiB ({peak / output:.2f}x output)\n"
-    )
+    label = "peak traced memory, sweep with summaries"
+    print(f"{label:<58} {peak / 2**20:8.0f} MiB ({peak / output:.2f}x output)\n")
 
     streamed = args.stream_samples
     for m in (streamed // 10, streamed):

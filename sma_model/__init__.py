@@ -24,11 +24,16 @@ from sma_model.errors import (
     DataError,
     MissingAssumptionError,
     NonFiniteResultError,
+    ParameterPathError,
     ScenarioError,
     SMAModelError,
+    SweepError,
 )
 from sma_model.results import Projection
 from sma_model.scenario import Scenario
+from sma_model.sensitivity import one_at_a_time, sobol
+from sma_model.sweep import monte_carlo, sweep
+from sma_model.sweep_results import MonteCarloResult, SweepResult
 from sma_model.terms import (
     Agreement,
     Fixed,
@@ -40,19 +45,26 @@ from sma_model.terms import (
     RollOver,
     Schedule,
 )
+from sma_model.uncertainty import AR1, Bootstrap, LogRandomWalk, Normal
 from sma_model.versions import show_versions
 
 __all__ = [
+    "AR1",
     "Agreement",
     "Assumptions",
+    "Bootstrap",
     "Comparison",
     "DataError",
     "Fixed",
     "Frozen",
     "Indexed",
+    "LogRandomWalk",
     "MissingAssumptionError",
     "Money",
+    "MonteCarloResult",
     "NonFiniteResultError",
+    "Normal",
+    "ParameterPathError",
     "PhaseIn",
     "Plan",
     "Projection",
@@ -62,16 +74,22 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Schedule",
+    "SweepError",
+    "SweepResult",
     "__version__",
     "backtest",
     "compare",
     "compile_plan",
     "history",
     "io",
+    "monte_carlo",
+    "one_at_a_time",
     "plot",
     "presets",
     "project",
     "run",
     "show_versions",
+    "sobol",
     "solve",
+    "sweep",
 ]

@@ -13,11 +13,15 @@ The yearly step, for scenario *s* in year *t*, in the payment currency::
     level[t]   = carried[t] * (1 + rate[t])
     level[t]   = base amount                               # where an agreement sets one
     level[t]   = phase-in path from carried[first year]    # where a PhaseIn governs
+
+Every per-cell array may also have shape ``(n_years, 1)``: it then holds for every
+scenario, and :func:`run` broadcasts it. Sweeps use that to vary only the arrays a
+parameter touches (see :mod:`sma_model.sweep`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -28,7 +32,7 @@ from sma_model.errors import MissingAssumptionError, NonFiniteResultError, Scena
 from sma_model.scenario import Scenario, YearTerm
 from sma_model.terms import Fixed, Frozen, Indexed, Money, PhaseIn, Rise, Schedule, describe_rule
 
-__all__ = ["Plan", "compile_plan", "default_price_base_year", "project", "run"]
+__all__ = ["FxLink", "Plan", "compile_plan", "default_price_base_year", "iter_levels", "project", "run"]
 
 if TYPE_CHECKING:
     from sma_model.results import Projection
@@ -36,11 +40,59 @@ if TYPE_CHECKING:
 #: A payment above this [in won or dollars] is treated as an overflow.
 MAX_PAYMENT = 1e18
 INDEX_SERIES = {"cpi": "cpi", "defense_budget": "defense_budget_growth"}
+#: ``Plan.index_code`` values: which macro series an indexed cell follows.
+INDEX_CODES = {"cpi": 1, "defense_budget": 2}
+#: The per-cell arrays of a :class:`Plan` (shape ``(n_years, n_scenarios)`` or ``(n_years, 1)``).
+CELL_FIELDS = (
+    "active",
+    "rate",
+    "indexed",
+    "index_value",
+    "cap",
+    "floor",
+    "reset",
+    "reset_value",
+    "conversion",
+    "phase_step",
+    "phase_steps",
+    "phase_target",
+    "phase_linear",
+    "usd",
+    "usd_krw",
+    "rok_price",
+    "us_price",
+    "defense_budget",
+    "troops",
+    "gdp",
+    "npsc_usd",
+    "origin",
+    "index_code",
+    "index_lag",
+    "index_raw",
+    "spread",
+)
 
 
 def default_price_base_year() -> int:
     """The last year with published ROK CPI in the record: real terms are in its prices."""
     return int(history.macro_series("rok_cpi_inflation").index.max())
+
+
+@dataclass(frozen=True)
+class FxLink:
+    """A plan value that is an amount converted at one year's USD/KRW rate.
+
+    ``plan.<field>[row, col]`` (or ``plan.anchor[col]`` for ``field="anchor"``) is
+    ``amount * fx[year]`` when ``multiply`` else ``amount / fx[year]``; sweeps of
+    USD/KRW recompute it from this record.
+    """
+
+    field: str
+    row: int
+    col: int
+    year: int
+    multiply: bool
+    amount: float
 
 
 @dataclass
@@ -104,6 +156,22 @@ class Plan:
     """US non-personnel stationing costs in Korea [USD]; NaN where unknown."""
     price_base_year: int
     """Year whose prices real terms are expressed in."""
+    origin: np.ndarray
+    """Where each cell's rule sits in its scenario: an index into ``origins``, -1 if inactive."""
+    index_code: np.ndarray
+    """Which index an indexed cell follows (:data:`INDEX_CODES`), 0 otherwise."""
+    index_lag: np.ndarray
+    """An indexed cell's lag [years]."""
+    index_raw: np.ndarray
+    """An indexed cell's index value at ``year - lag``, before the spread [fraction]."""
+    spread: np.ndarray
+    """An indexed cell's spread [fraction]; ``index_value = index_raw + spread``."""
+    origins: list[tuple[str | int, ...]] = field(default_factory=list)
+    """Path parts of each rule a cell can come from (see :class:`~sma_model.scenario.YearTerm`)."""
+    fx_links: list[FxLink] = field(default_factory=list)
+    """Values converted at a year's exchange rate, to recompute when USD/KRW varies."""
+    macro_spans: list[tuple[int, int]] = field(default_factory=list)
+    """Per scenario, the first and last year of the macro series it was compiled with."""
     labels: list[list[tuple[str, str]]] = field(default_factory=list)
     """Per scenario, per active year: (agreement label, rule description)."""
     scenarios: list[Scenario] = field(default_factory=list)
@@ -111,8 +179,15 @@ class Plan:
 
     @property
     def shape(self) -> tuple[int, int]:
-        """``(n_years, n_scenarios)``."""
-        return self.active.shape
+        """``(n_years, n_scenarios)``; arrays of one column broadcast along the scenarios."""
+        n_scen = max(max(getattr(self, name).shape[1] for name in CELL_FIELDS), len(self.anchor))
+        return (len(self.years), n_scen)
+
+    def name_of(self, column: int) -> str:
+        """The name of scenario ``column`` (sweep plans have one name for many samples)."""
+        if len(self.names) == self.shape[1]:
+            return self.names[column]
+        return f"{self.names[0]}, sample {column}"
 
 
 def compile_plan(scenarios: Scenario | Sequence[Scenario], price_base_year: int | None = None) -> Plan:
@@ -176,6 +251,11 @@ def compile_plan(scenarios: Scenario | Sequence[Scenario], price_base_year: int 
         gdp=full(np.nan),
         npsc_usd=full(np.nan),
         price_base_year=base_year,
+        origin=full(-1, np.int32),
+        index_code=full(0, np.int8),
+        index_lag=full(0, np.int8),
+        index_raw=full(0.0),
+        spread=full(0.0),
         scenarios=scenarios,
     )
     for column, scenario in enumerate(scenarios):
@@ -192,7 +272,7 @@ class _Macro:
         self.years = np.arange(first, last + 1)
         a = scenario.assumptions
         self.values = {name: a.resolve(name, self.years) for name in _MACRO_FIELDS}
-        self.values["defense_budget"] = _extend_levels(
+        self.values["defense_budget"] = extend_levels(
             self.values["defense_budget"], self.values["defense_budget_growth"]
         )
 
@@ -226,20 +306,26 @@ _MACRO_FIELDS = (
 )
 
 
-def _extend_levels(levels: np.ndarray, growth: np.ndarray) -> np.ndarray:
-    """Fill unknown levels after the last known one by compounding ``growth``."""
+def extend_levels(levels: np.ndarray, growth: np.ndarray) -> np.ndarray:
+    """Fill unknown levels after the last known one by compounding ``growth``.
+
+    Works along axis 0, so ``(n_years,)`` and ``(n_years, n_samples)`` both work.
+    """
+    levels, growth = np.broadcast_arrays(levels, growth)
     out = levels.copy()
     for i in range(1, len(out)):
-        if np.isnan(out[i]):
-            out[i] = out[i - 1] * (1.0 + growth[i])
+        out[i] = np.where(np.isnan(out[i]), out[i - 1] * (1.0 + growth[i]), out[i])
     return out
 
 
-def _relative_price(inflation: np.ndarray, years: np.ndarray, base_year: int) -> np.ndarray:
-    """Price level relative to ``base_year`` from yearly inflation; NaN where a link is unknown."""
+def relative_price(inflation: np.ndarray, years: np.ndarray, base_year: int) -> np.ndarray:
+    """Price level relative to ``base_year`` from yearly inflation; NaN where a link is unknown.
+
+    Works along axis 0, so ``(n_years,)`` and ``(n_years, n_samples)`` both work.
+    """
     growth = 1.0 + inflation
     b = base_year - years[0]
-    out = np.full(len(years), np.nan)
+    out = np.full(growth.shape, np.nan)
     out[b] = 1.0
     for i in range(b + 1, len(years)):
         out[i] = out[i - 1] * growth[i]
@@ -251,6 +337,7 @@ def _relative_price(inflation: np.ndarray, years: np.ndarray, base_year: int) ->
 def _compile_one(plan: Plan, col: int, scenario: Scenario, base_year: int) -> None:
     start, end = scenario.start_year, scenario.end_year
     macro = _Macro(scenario, min(start - 2, base_year), max(end, base_year))
+    plan.macro_spans.append((macro.first, int(macro.years[-1])))
     first_base = scenario.agreements[0].base
     anchor = history.published_payment(start - 1)
     if not isinstance(first_base, Money) and anchor is None:
@@ -269,7 +356,7 @@ def _compile_one(plan: Plan, col: int, scenario: Scenario, base_year: int) -> No
         getattr(plan, name)[rows, col] = macro.span(name, start, end)
     plan.defense_budget[rows, col] = macro.span("defense_budget", start, end)
     for name, target in (("cpi", plan.rok_price), ("us_cpi", plan.us_price)):
-        price = _relative_price(macro.values[name], macro.years, base_year)
+        price = relative_price(macro.values[name], macro.years, base_year)
         target[rows, col] = price[start - macro.first : end - macro.first + 1]
 
     previous_currency = anchor.currency if anchor else terms[0].currency
@@ -284,7 +371,10 @@ def _compile_one(plan: Plan, col: int, scenario: Scenario, base_year: int) -> No
                     f"{terms[0].agreement}'s is in {terms[0].currency}"
                 )
                 fx = macro.get("usd_krw", start - 1, why)
+            plan.fx_links.append(FxLink("anchor", -1, col, start - 1, anchor.currency == "USD", amount))
             amount = amount * fx if anchor.currency == "USD" else amount / fx
+            # the anchor is now in the first year's currency: no second conversion below
+            previous_currency = terms[0].currency
         plan.anchor[col] = amount
     labels = []
     for row, term in zip(rows, terms):
@@ -296,8 +386,14 @@ def _compile_one(plan: Plan, col: int, scenario: Scenario, base_year: int) -> No
                 f"{term.agreement} moves from {previous_currency} to {term.currency}",
             )
             plan.conversion[row, col] = fx if previous_currency == "USD" else 1.0 / fx
+            plan.fx_links.append(
+                FxLink("conversion", row, col, term.year - 1, previous_currency == "USD", 1.0)
+            )
         previous_currency = term.currency
         labels.append((term.agreement, describe_rule(step)))
+        if term.origin not in plan.origins:
+            plan.origins.append(term.origin)
+        plan.origin[row, col] = plan.origins.index(term.origin)
         _compile_step(plan, row, col, term, macro)
     plan.labels.append(labels)
 
@@ -316,8 +412,13 @@ def _compile_step(plan: Plan, row: int, col: int, term: YearTerm, macro: _Macro)
     elif isinstance(step, Indexed):
         series = INDEX_SERIES[step.index]
         why = f"{term.agreement}'s rule {describe_rule(step)!r} needs it for {year}"
+        raw = macro.get(series, year - step.lag, why)
         plan.indexed[row, col] = True
-        plan.index_value[row, col] = macro.get(series, year - step.lag, why) + step.spread
+        plan.index_value[row, col] = raw + step.spread
+        plan.index_code[row, col] = INDEX_CODES[step.index]
+        plan.index_lag[row, col] = step.lag
+        plan.index_raw[row, col] = raw
+        plan.spread[row, col] = step.spread
         plan.cap[row, col] = np.inf if step.cap is None else step.cap
         plan.floor[row, col] = -np.inf if step.floor is None else step.floor
     elif isinstance(step, PhaseIn):
@@ -328,10 +429,62 @@ def _compile_step(plan: Plan, row: int, col: int, term: YearTerm, macro: _Macro)
         target = step.target.amount
         if step.target.currency != term.currency:
             fx = macro.get("usd_krw", step.by_year, f"the phase-in target is in {step.target.currency}")
-            target = target * fx if step.target.currency == "USD" else target / fx
+            multiply = step.target.currency == "USD"
+            plan.fx_links.append(FxLink("phase_target", row, col, step.by_year, multiply, target))
+            target = target * fx if multiply else target / fx
         plan.phase_target[row, col] = target
     else:  # pragma: no cover - the union is closed
         raise TypeError(f"unknown step {step!r}")
+
+
+def iter_levels(plan: Plan) -> Iterator[tuple[int, np.ndarray]]:
+    """Step through the years of a plan: the one place payments are computed.
+
+    Yields
+    ------
+    (int, numpy.ndarray)
+        The row ``t`` and every scenario's payment that year [payment currency], shape
+        ``(n_scenarios,)``. The array is reused for the next year: copy what you keep.
+    """
+    n_years, n_scen = plan.shape
+    level = np.array(np.broadcast_to(np.where(np.isnan(plan.anchor), 0.0, plan.anchor), (n_scen,)))
+    phase_anchor = np.ones(n_scen)
+    rate_buffer = np.empty(n_scen)
+    growth = np.empty(n_scen)
+    any_indexed = plan.indexed.any(axis=1)
+    all_indexed = plan.indexed.all(axis=1)
+    any_reset = plan.reset.any(axis=1)
+    any_phase = (plan.phase_step > 0).any(axis=1)
+    any_conversion = (plan.conversion != 1.0).any(axis=1)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for t in range(n_years):
+            rate = plan.rate[t]
+            if any_indexed[t]:
+                # in place into one buffer: the same clip(index, floor, cap), without temporaries
+                np.maximum(plan.index_value[t], plan.floor[t], out=rate_buffer)
+                np.minimum(rate_buffer, plan.cap[t], out=rate_buffer)
+                if not all_indexed[t]:
+                    np.copyto(rate_buffer, np.broadcast_to(rate, (n_scen,)), where=~plan.indexed[t])
+                rate = rate_buffer
+            if any_conversion[t]:
+                level *= plan.conversion[t]
+            if any_phase[t]:
+                step = plan.phase_step[t]
+                phase_anchor = np.where(step == 1, level, phase_anchor)
+                frac = step / plan.phase_steps[t]
+                target = plan.phase_target[t]
+                path = np.where(
+                    plan.phase_linear[t],
+                    phase_anchor + (target - phase_anchor) * frac,
+                    phase_anchor * (target / phase_anchor) ** frac,
+                )
+                level[...] = np.where(step > 0, path, level * (1.0 + rate))
+            else:
+                np.add(rate, 1.0, out=growth)
+                level *= growth
+            if any_reset[t]:
+                np.copyto(level, np.broadcast_to(plan.reset_value[t], (n_scen,)), where=plan.reset[t])
+            yield t, level
 
 
 def run(plan: Plan) -> np.ndarray:
@@ -349,48 +502,22 @@ def run(plan: Plan) -> np.ndarray:
     NonFiniteResultError
         A payment overflowed (names the scenario and year).
     """
-    n_years, n_scen = plan.shape
-    level = np.where(np.isnan(plan.anchor), 0.0, plan.anchor)
-    phase_anchor = np.ones(n_scen)
-    out = np.empty((n_years, n_scen))
-    any_indexed = plan.indexed.any(axis=1)
-    any_reset = plan.reset.any(axis=1)
-    any_phase = (plan.phase_step > 0).any(axis=1)
-    any_conversion = (plan.conversion != 1.0).any(axis=1)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for t in range(n_years):
-            rate = plan.rate[t]
-            if any_indexed[t]:
-                indexed_rate = np.minimum(np.maximum(plan.index_value[t], plan.floor[t]), plan.cap[t])
-                rate = np.where(plan.indexed[t], indexed_rate, rate)
-            if any_conversion[t]:
-                level = level * plan.conversion[t]
-            if any_phase[t]:
-                step = plan.phase_step[t]
-                phase_anchor = np.where(step == 1, level, phase_anchor)
-                frac = step / plan.phase_steps[t]
-                target = plan.phase_target[t]
-                path = np.where(
-                    plan.phase_linear[t],
-                    phase_anchor + (target - phase_anchor) * frac,
-                    phase_anchor * (target / phase_anchor) ** frac,
-                )
-                level = np.where(step > 0, path, level * (1.0 + rate))
-            else:
-                level = level * (1.0 + rate)
-            if any_reset[t]:
-                level = np.where(plan.reset[t], plan.reset_value[t], level)
-            out[t] = level
+    out = np.empty(plan.shape)
+    for t, level in iter_levels(plan):
+        out[t] = level
     _check_finite(plan, out)
     return out
 
 
-def _check_finite(plan: Plan, payments: np.ndarray) -> None:
-    bad = plan.active & ~(np.isfinite(payments) & (np.abs(payments) < MAX_PAYMENT))
+def _check_finite(plan: Plan, payments: np.ndarray, row_offset: int = 0) -> None:
+    """Raise when an active cell of ``payments`` (rows from ``row_offset``) is not finite."""
+    active = plan.active[row_offset : row_offset + len(payments)]
+    bad = active & ~(np.isfinite(payments) & (np.abs(payments) < MAX_PAYMENT))
     if bad.any():
         t, s = np.argwhere(bad)[0]
+        value = payments[t, s]
         raise NonFiniteResultError(
-            f"scenario {plan.names[s]!r}: the payment for {plan.years[t]} is {payments[t, s]:g}, "
+            f"scenario {plan.name_of(s)!r}: the payment for {plan.years[t + row_offset]} is {value:g}, "
             f"beyond what the engine can represent (limit {MAX_PAYMENT:g}); check the rates and horizon"
         )
 

@@ -11,8 +11,10 @@ __all__ = [
     "DataError",
     "MissingAssumptionError",
     "NonFiniteResultError",
+    "ParameterPathError",
     "SMAModelError",
     "ScenarioError",
+    "SweepError",
 ]
 
 
@@ -57,3 +59,14 @@ class NonFiniteResultError(SMAModelError):
 
 class DataError(SMAModelError):
     """A shipped or user-supplied data file is malformed (names the file and row)."""
+
+
+class SweepError(SMAModelError):
+    """A sweep, Monte Carlo run or sensitivity analysis asked for something it cannot do."""
+
+
+class ParameterPathError(SweepError, KeyError):
+    """A parameter path names no numeric field of the scenario; the message suggests close ones."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])

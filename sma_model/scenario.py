@@ -44,7 +44,11 @@ class YearTerm:
 
     ``step`` is a :class:`Money` (an absolute base), a :class:`Rise`, or an escalation
     rule; ``first_ruled`` is the first year of the rule's span (a phase-in counts its
-    steps from there).
+    steps from there). ``origin`` is where ``step`` sits in the scenario, as path
+    parts: ``("agreements", 1, "base")``, ``("agreements", 1, "escalation")``,
+    ``("agreements", 1, "escalation", 2022)`` for a rule that takes over in 2022, or
+    ``("after_expiry",)``; a rolled-over rule keeps its agreement's origin. Sweeps use
+    it to know which years a parameter governs.
     """
 
     year: int
@@ -52,6 +56,7 @@ class YearTerm:
     step: Money | Rise | EscalationRule
     currency: Currency
     first_ruled: int
+    origin: tuple[str | int, ...] = ()
 
 
 class Scenario(TermsModel):
@@ -135,24 +140,28 @@ class Scenario(TermsModel):
             Currency of the payment before the first year (from the record), used when
             the first agreement's base is not an absolute amount.
         """
-        by_year: dict[int, tuple[Agreement, int, EscalationRule | Money | Rise]] = {}
-        for agreement in self.agreements:
+        by_year: dict[int, tuple[Agreement, int, EscalationRule | Money | Rise, tuple]] = {}
+        for i, agreement in enumerate(self.agreements):
             if agreement.base is not None:
-                by_year[agreement.start_year] = (agreement, agreement.start_year, agreement.base)
+                origin = ("agreements", i, "base")
+                by_year[agreement.start_year] = (agreement, agreement.start_year, agreement.base, origin)
             for first, last, rule in agreement.rule_spans():
+                origin = _rule_origin(i, agreement, first)
                 for year in range(first, last + 1):
-                    by_year[year] = (agreement, first, rule)
+                    by_year[year] = (agreement, first, rule, origin)
         terms: list[YearTerm] = []
         currency = anchor_currency
         last_agreement: Agreement | None = None
+        last_index = 0
         expiry_first = 0
         for year in range(self.start_year, self.end_year + 1):
             if year in by_year:
-                agreement, first, step = by_year[year]
+                agreement, first, step, origin = by_year[year]
                 if agreement is not last_agreement:
                     currency = _agreement_currency(agreement, currency)
                     last_agreement = agreement
-                terms.append(YearTerm(year, agreement.name, step, currency, first))
+                    last_index = origin[1]
+                terms.append(YearTerm(year, agreement.name, step, currency, first, origin))
                 continue
             assert last_agreement is not None  # the first year is always covered
             if not terms or terms[-1].agreement == last_agreement.name:
@@ -163,12 +172,22 @@ class Scenario(TermsModel):
                 spans = last_agreement.rule_spans()
                 # a rolled-over phase-in keeps counting its steps, then holds its target
                 first = spans[-1][0] if spans else year
+                origin = _rule_origin(last_index, last_agreement, first if spans else None)
             else:
                 rule = self.after_expiry
                 label = f"after {last_agreement.name} ({describe_rule(rule)})"
                 first = expiry_first
-            terms.append(YearTerm(year, label, rule, currency, first))
+                origin = ("after_expiry",)
+            terms.append(YearTerm(year, label, rule, currency, first, origin))
         return terms
+
+
+def _rule_origin(index: int, agreement: Agreement, first: int | None) -> tuple[str | int, ...]:
+    """Path parts of the rule of ``agreement`` (at ``index``) that governs from ``first``."""
+    if isinstance(agreement.escalation, dict):
+        key = max(agreement.escalation) if first is None else first
+        return ("agreements", index, "escalation", key)
+    return ("agreements", index, "escalation")
 
 
 def _agreement_currency(agreement: Agreement, previous: Currency | None) -> Currency:

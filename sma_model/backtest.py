@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from sma_model import history
-from sma_model.engine import compile_plan, run
+from sma_model.engine import run
+from sma_model.plan import compile_plan
 from sma_model.scenario import Scenario
 
 __all__ = ["backtest"]

@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from sma_model.engine import CELL_FIELDS, INDEX_CODES, Plan, compile_plan, extend_levels, relative_price
 from sma_model.errors import SweepError
 from sma_model.paths import Parts, format_path, scenario_with
+from sma_model.plan import CELL_FIELDS, INDEX_CODES, Plan, compile_plan, extend_levels, relative_price
 from sma_model.scenario import Scenario
 from sma_model.terms import MIN_YEAR, Fixed, Indexed, Money, Rise
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sma_model.engine import Plan
+from sma_model.plan import Plan
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -8,13 +8,13 @@ context so the user's global settings are left alone.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
+
+from sma_model.plot_style import STYLE, currency_unit, new_axes, styled
+from sma_model.sensitivity_plots import fan_chart, sobol_bars, sweep_heatmap, tornado
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -22,45 +22,16 @@ if TYPE_CHECKING:
     from sma_model.comparison import Comparison
     from sma_model.results import Projection
 
-__all__ = ["STYLE", "comparison_bars", "history", "payment_curves"]
-
-#: The package's matplotlib style file.
-STYLE = Path(__file__).resolve().parent / "styles" / "sma.mplstyle"
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def styled(function: F) -> F:
-    """Run a plot function inside the package style's context."""
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        import matplotlib.pyplot as plt
-
-        with plt.style.context(STYLE):
-            return function(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-_UNITS = {"KRW": (1e12, "₩ tn"), "USD": (1e9, "$ bn")}
-
-
-def _currency_unit(currency: str) -> tuple[str, float, str]:
-    """``(code, scale, label)``: amounts are divided by ``scale`` to read in ``label``."""
-    code = currency.upper()
-    if code not in _UNITS:
-        raise ValueError(f"currency must be 'KRW' or 'USD', not {currency!r}")
-    return (code, *_UNITS[code])
-
-
-def _axes(ax: Axes | None) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, ax = plt.subplots(layout="constrained")
-    return ax
+__all__ = [
+    "STYLE",
+    "comparison_bars",
+    "fan_chart",
+    "history",
+    "payment_curves",
+    "sobol_bars",
+    "sweep_heatmap",
+    "tornado",
+]
 
 
 @styled
@@ -98,11 +69,11 @@ def payment_curves(
     """
     from sma_model import history
 
-    currency, scale, unit = _currency_unit(currency)
+    currency, scale, unit = currency_unit(currency)
     column = f"payment_{currency.lower()}" + ("_real" if real else "")
     if column not in projection.frame:
         raise KeyError(f"{column} is not in this projection: {'; '.join(projection.notes)}")
-    ax = _axes(ax)
+    ax = new_axes(ax)
     for name in projection.names:
         rows = projection.scenario(name)
         ax.plot(rows["year"], rows[column] / scale, label=name, **line_kwargs)
@@ -172,13 +143,13 @@ def comparison_bars(
     -------
     matplotlib.axes.Axes
     """
-    currency, scale, unit = _currency_unit(currency)
+    currency, scale, unit = currency_unit(currency)
     column = ("difference_" if difference else "total_") + currency.lower()
     summary = comparison.summary()
     if column not in summary:
         raise KeyError(f"{column} is not in this comparison: {'; '.join(comparison.notes)}")
     values = summary[column] / scale
-    ax = _axes(ax)
+    ax = new_axes(ax)
     colors = ["0.55" if name == comparison.baseline else f"C{i}" for i, name in enumerate(values.index)]
     bars = ax.barh(list(values.index), values.to_numpy(), color=colors, **bar_kwargs)
     ax.bar_label(bars, fmt="{:,.1f}", padding=3, fontsize=8)
@@ -229,8 +200,8 @@ def history(
     """
     from sma_model import history as record
 
-    currency, scale, unit = _currency_unit(currency)
-    ax = _axes(ax)
+    currency, scale, unit = currency_unit(currency)
+    ax = new_axes(ax)
     published = record.payment_series(currency)
     ax.bar(published.index, published.to_numpy() / scale, color="C0", width=0.8, label="published")
     missing = _rule_filled_gaps(currency)

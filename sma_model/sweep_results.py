@@ -289,6 +289,27 @@ class SweepResult:
         table = self._frame[outcomes].describe(percentiles=[0.05, 0.5, 0.95]).T
         return table[["mean", "5%", "50%", "95%"]].rename(columns={"5%": "p5", "50%": "p50", "95%": "p95"})
 
+    def plot(
+        self,
+        x: str | None = None,
+        y: str | None = None,
+        outcome: str = "total_krw",
+        ax: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        """A heat map of ``outcome`` over two swept parameters (default: the first two).
+
+        See :func:`sma_model.plot.sweep_heatmap`; ``kwargs`` go to it (``thresholds=``).
+        """
+        from sma_model.plot import sweep_heatmap
+
+        parameters = list(self.inputs.get("parameters", []))
+        x = x or (parameters[0] if parameters else None)
+        y = y or (parameters[1] if len(parameters) > 1 else None)
+        if x is None or y is None:
+            raise SweepError("a sweep heat map needs two swept parameters; name them with x= and y=")
+        return sweep_heatmap(self, x, y, outcome=outcome, ax=ax, **kwargs)
+
     def __repr__(self) -> str:
         return (
             f"{self.kind} of {self.n:,} samples, {self.years[0]}-{self.years[-1]} ({self.elapsed:.2f} s)\n"
@@ -327,6 +348,12 @@ class MonteCarloResult(SweepResult):
             return {"draws": None}
         names = list(chunks[0].draws)
         return {"draws": {s: np.concatenate([c.draws[s] for c in chunks], axis=1) for s in names}}
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:  # type: ignore[override]
+        """A fan chart of yearly payments; see :func:`sma_model.plot.fan_chart`."""
+        from sma_model.plot import fan_chart
+
+        return fan_chart(self, ax=ax, **kwargs)
 
     @property
     def draws(self) -> dict[str, pd.DataFrame] | None:

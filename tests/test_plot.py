@@ -85,3 +85,82 @@ def test_the_style_is_applied_in_a_context_only():
     assert ax.figure.get_facecolor() == (1.0, 1.0, 1.0, 1.0)
     assert not ax.spines["top"].get_visible()
     assert dict(plt.rcParams) == before
+
+
+@pytest.fixture(scope="module")
+def monte_carlo():
+    return sma.monte_carlo(
+        sma.presets.get("demand-5b"),
+        n=4000,
+        rng=3,
+        uncertainties={"usd_krw": sma.Normal(mean=1400.0, sd=100.0)},
+    )
+
+
+def test_fan_chart_bands_median_and_baseline(monte_carlo):
+    baseline = sma.project(sma.presets.get("demand-5b"))
+    ax = monte_carlo.plot(baseline=baseline)
+    bands = ax.collections
+    assert [b.get_label() for b in bands] == ["5th-95th percentile", "25th-75th percentile"]
+    median, central = ax.get_lines()[:2]
+    assert median.get_label() == "median"
+    # $5bn fixed in dollars at ~N(1400, 100) won: the median is ~₩7.0tn from 2027
+    assert np.allclose(median.get_ydata()[1:], 7.0, atol=0.05)
+    assert central.get_linestyle() == "--"
+    # in 2030 the 5-95 band spans 5bn x 2 x 1.645 x 100 won = ₩1.645tn
+    path = bands[0].get_paths()[0].vertices
+    at_2030 = path[np.isclose(path[:, 0], 2030), 1]
+    assert np.ptp(at_2030) == pytest.approx(1.645, abs=0.1)
+    assert ax.get_ylabel() == "payment [₩ tn, nominal]"
+
+
+def test_sweep_heatmap_grid_and_contours():
+    result = sma.sweep(
+        sma.presets.get("status-quo"),
+        {"agreements[0].escalation.cap": [0.02, 0.03, 0.04], "assumptions.cpi": [0.01, 0.02, 0.03, 0.04]},
+    )
+    ax = result.plot(thresholds=[17e12])
+    mesh = ax.collections[0]
+    assert mesh.get_array().shape == (4, 3)  # CPI values (rows) x caps (columns)
+    frame = result.frame
+    corner = frame.loc[
+        (frame["agreements[0].escalation.cap"] == 0.04) & (frame["assumptions.cpi"] == 0.04), "total_krw"
+    ].iloc[0]
+    assert mesh.get_array()[3, 2] == pytest.approx(corner / 1e12)
+    assert ax.get_xlabel() == "agreements[0].escalation.cap"
+    assert len(ax.collections) >= 2  # the contour at ₩17tn
+    assert ax.figure.axes[-1].get_ylabel() == "total krw [₩ tn]"
+
+
+def test_tornado_bars_start_at_the_base():
+    data = sma.one_at_a_time(
+        sma.presets.get("status-quo"),
+        {"assumptions.cpi": (0.0, 0.06), "agreements[0].escalation.cap": (0.01, 0.07)},
+    )
+    ax = sma.plot.tornado(data, outcome="total_krw")
+    base = data["outcome_base"].iloc[0] / 1e12
+    lows, highs = ax.containers
+    assert [bar.get_x() for bar in lows] == pytest.approx([base, base])
+    assert lows[0].get_width() == pytest.approx(data["outcome_low"].iloc[0] / 1e12 - base)
+    assert highs[0].get_width() == pytest.approx(data["outcome_high"].iloc[0] / 1e12 - base)
+    assert [t.get_text() for t in ax.get_yticklabels()] == data["parameter"].tolist()
+    assert ax.get_xlabel() == "total krw [₩ tn]"
+
+
+def test_sobol_bars():
+    pytest.importorskip("SALib")
+    data = sma.sobol(
+        sma.presets.get("status-quo"),
+        {"assumptions.cpi": (0.0, 0.06), "assumptions.usd_krw": (1200, 1600)},
+        n=64,
+        rng=2,
+        outcomes=("total_krw",),
+    )
+    ax = sma.plot.sobol_bars(data)
+    from matplotlib.container import BarContainer
+
+    s1, st = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert len(s1) == 2 and len(st) == 2
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["assumptions.cpi", "assumptions.usd_krw"]
+    # the won amount does not depend on the exchange rate: no variance from it
+    assert st[1].get_height() == pytest.approx(0.0, abs=1e-9)

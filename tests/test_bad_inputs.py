@@ -28,6 +28,9 @@ def scenario(**overrides):
     return sma.Scenario(**fields)
 
 
+_SQ = sma.presets.get("status-quo")
+_CPI = {"cpi": sma.Normal(mean=0.02, sd=0.01)}
+
 TERMS_CASES = [
     (lambda: sma.Indexed(index="cpi", cap=0.02, floor=0.05), "cap (0.02) is below floor (0.05)"),
     (lambda: sma.Indexed(index="gdp"), "'cpi' or 'defense_budget'"),
@@ -218,6 +221,26 @@ MODEL_CASES = [
     (lambda: sma.io.load_scenario("/no/such/file.yaml"), "/no/such/file.yaml: cannot read"),
     (lambda: sma.io.dump_scenario(sma.presets.get("lapse"), "toml"), "format must be 'yaml' or 'json'"),
     (lambda: sma.project(sma.presets.get("lapse")).table("EUR"), "currency must be 'KRW' or 'USD'"),
+    # sweeps, Monte Carlo and sensitivity
+    (lambda: sma.sweep(_SQ, {"agreements[0].escalation.cap": []}), "give a non-empty 1-D list of values"),
+    (
+        lambda: sma.sweep(_SQ, {"agreements[0].escalation.cpa": [0.1]}),
+        "no such field; did you mean 'agreements[0].escalation.cap'",
+    ),
+    (lambda: sma.sweep(_SQ, {"assumptions.gdp_growth": [0.1]}), "did you mean 'assumptions.gdp'"),
+    (
+        lambda: sma.sweep(_SQ, {"assumptions.usd_krw": [1200, 1300]}, method="lhs", n=10, rng="seed"),
+        "rng must be None, an int, a SeedSequence or a numpy Generator, not str 'seed'",
+    ),
+    (lambda: sma.monte_carlo(_SQ, n=10, rng=1.5, uncertainties=_CPI), "not float 1.5"),
+    (lambda: sma.monte_carlo(_SQ, n=0, rng=1, uncertainties=_CPI), "n must be a positive whole number"),
+    (lambda: sma.sweep(_SQ, {"assumptions.usd_krw": [1200]}, method="magic"), "method must be 'grid', 'lhs'"),
+    (
+        lambda: sma.monte_carlo(_SQ, n=10, rng=1, uncertainties=_CPI, correlation={("cpi", "usd_krw"): 0.5}),
+        "correlation names 'usd_krw', which has no uncertainty",
+    ),
+    (lambda: sma.sweep(_SQ, {"agreements[0].escalation.cap": [0.03]}, chunk_size=0), "chunk_size must be"),
+    (lambda: sma.one_at_a_time(_SQ, {}), "ranges: give at least one {path: (low, high)}"),
 ]
 
 

@@ -122,7 +122,7 @@ def main() -> None:
         count = int(np.prod([len(v) for v in g.values()]))
         tracemalloc.start()
         start = time.perf_counter()
-        out = sma.sweep(base, g, keep="stats", chunk_size=262_144, threshold=3e12, progress=False)
+        out = sma.sweep(base, g, keep="stats", chunk_size=131_072, threshold=3e12, progress=False)
         elapsed = time.perf_counter() - start
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()

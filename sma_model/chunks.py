@@ -1,14 +1,17 @@
 """Running samples in chunks: bind each chunk into the plan, step the years, keep summaries.
 
-Chunks run one after another (with a progress bar when the run looks long) or as
+Chunks run on a small pool of threads (numpy releases the GIL in its array operations,
+so two chunks overlap on two cores), with a progress bar when the run looks long, or as
 ``dask.delayed`` tasks; either way each chunk is the same :func:`run_chunk`, so the
-results do not depend on the backend or the chunk size.
+results do not depend on the backend, the number of workers or the chunk size.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +29,9 @@ __all__ = ["ChunkResult", "ChunkSpec", "execute", "run_chunk"]
 
 #: A run expected to take longer than this shows a progress bar [s].
 PROGRESS_AFTER = 2.0
+#: Chunks run at once on the local backend (threads): one per core, at most two, so a
+#: run's memory stays within a few chunks.
+LOCAL_WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 @dataclass
@@ -182,16 +188,27 @@ def _run_chunks(
         return list(dask.compute(*tasks))
     results: list[ChunkResult] = []
     bar: Callable[[int], None] | None = None
-    for lo, hi in bounds:
+    workers = min(LOCAL_WORKERS, len(bounds))
+    # numpy releases the GIL inside its array operations, so chunks overlap on threads;
+    # map hands the results back in sample order, whichever finishes first
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        finished = pool.map(lambda bound: run_chunk(spec, *bound), bounds)
         chunk_started = time.perf_counter()
-        results.append(run_chunk(spec, lo, hi))
-        if bar is not None:
-            bar(1)
-        elif progress is not False and len(results) < len(bounds):
-            # from the last chunk's time: the first one also pays for warming up
-            remaining = (time.perf_counter() - chunk_started) * (len(bounds) - len(results))
-            if progress or (len(results) > 1 and remaining > PROGRESS_AFTER):
-                bar = _progress_bar(len(bounds), len(results))
+        for done, result in enumerate(finished, start=1):
+            if result.stats is not None and result.draws is None and results:
+                # streamed statistics merge as they come, so memory stays flat however many chunks
+                results[0].stats.merge(result.stats)
+                results[0].hi = result.hi
+            else:
+                results.append(result)
+            if bar is not None:
+                bar(1)
+            elif progress is not False and done < len(bounds):
+                # from the last chunk's time: the first one also pays for warming up
+                remaining = (time.perf_counter() - chunk_started) * (len(bounds) - done) / workers
+                if progress or (done > 1 and remaining > PROGRESS_AFTER):
+                    bar = _progress_bar(len(bounds), done)
+            chunk_started = time.perf_counter()
     if bar is not None:
         bar(0)
     return results

@@ -391,3 +391,25 @@ def test_sobol_indices_split_an_additive_outcome():
     usd_rows = table[(table["outcome"] == "total_usd")].set_index("parameter")
     assert usd_rows.loc["assumptions.usd_krw", "ST"] == pytest.approx(0.0, abs=0.02)
     assert set(table["year"].dropna()) == {2030}
+
+
+def test_the_dask_backend_on_a_local_cluster_equals_the_local_run():
+    distributed = pytest.importorskip("distributed")
+    kwargs = {
+        "n": 140_000,
+        "rng": 5,
+        "uncertainties": {"usd_krw": sma.LogRandomWalk(sd=0.05)},
+        "keep": "paths",
+        "currency": "USD",
+    }
+    local = sma.monte_carlo(rich_scenario(), **kwargs)
+    # two worker processes: the chunks travel pickled, as they would to other machines
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        remote = sma.monte_carlo(rich_scenario(), backend="dask", **kwargs)
+    pd.testing.assert_frame_equal(local.frame, remote.frame)
+    np.testing.assert_array_equal(local.paths(long=False).to_numpy(), remote.paths(long=False).to_numpy())

@@ -56,6 +56,7 @@ def _show_projection(
     args: argparse.Namespace,
     summary: pd.DataFrame | None = None,
     frame: pd.DataFrame | None = None,
+    footnote: str | None = None,
 ) -> None:
     currency = args.currency.upper()
     summary = proj.summary(growth_currency=currency) if summary is None else summary
@@ -68,6 +69,8 @@ def _show_projection(
         "display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.2f}".format
     ):
         _print(_in_currency(summary, currency).to_string())
+    if footnote:
+        _print(footnote)
     for note in proj.notes:
         _print(f"note: {note}")
     if args.csv:
@@ -128,8 +131,8 @@ def _cmd_compare(args: argparse.Namespace) -> None:
     comparison = compare(proj, baseline=baseline, discount_rate=args.discount_rate)
     summary = comparison.summary().drop(columns=["final_payment_krw", "final_payment_usd"], errors="ignore")
     summary["average_growth"] = proj.summary(growth_currency=args.currency)["average_growth"]
-    _show_projection(proj, args, summary=summary, frame=comparison.frame)
-    _print(f"(differences against {baseline!r}; NPV at {comparison.discount_rate:.1%} a year)")
+    footnote = f"(differences against {baseline!r}; NPV at {comparison.discount_rate:.1%} a year)"
+    _show_projection(proj, args, summary=summary, frame=comparison.frame, footnote=footnote)
 
 
 def _cmd_schema(args: argparse.Namespace) -> None:

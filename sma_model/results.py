@@ -254,8 +254,7 @@ def _missing_note(column: str, assumption: str, scenarios: np.ndarray, years: np
     years_for_first = sorted({int(y) for s, y in zip(scenarios, years) if s == first})
     span = f"{years_for_first[0]}" + (f"-{years_for_first[-1]}" if len(years_for_first) > 1 else "")
     others = len(set(scenarios)) - 1
-    who = f"scenario {first!r}" + (f" and {others} other(s)" if others else "")
+    who = f"scenario {first!r}" + (f" and {others} other" + ("s" if others > 1 else "") if others else "")
     return (
-        f"{column} left out: {who} has no {assumption} for {span}; "
-        f"give Assumptions({assumption}=...) to add it"
+        f"{column} left out: no {assumption} for {span} ({who}); give Assumptions({assumption}=...) to add it"
     )

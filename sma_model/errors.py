@@ -57,6 +57,13 @@ class NonFiniteResultError(SMAModelError):
     """A projection overflowed or produced a non-finite number."""
 
 
+class UnknownScenarioError(SMAModelError, KeyError):
+    """No scenario of that name in a result; the message lists the known ones."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class DataError(SMAModelError):
     """A shipped or user-supplied data file is malformed (names the file and row)."""
 

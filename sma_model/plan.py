@@ -202,18 +202,14 @@ def compile_plan(scenarios: Scenario | Sequence[Scenario], price_base_year: int 
     ScenarioError
         Duplicate names, or a first year that needs a previous payment the record lacks.
     """
-    if isinstance(scenarios, Scenario):
-        scenarios = [scenarios]
-    scenarios = list(scenarios)
-    if not scenarios:
-        raise ScenarioError("no scenarios given; pass at least one Scenario")
+    scenarios = _validated(scenarios)
     names = [s.name for s in scenarios]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ScenarioError(f"scenario names must be unique; repeated: {duplicates}")
-    base_year = default_price_base_year() if price_base_year is None else int(price_base_year)
     first = min(s.start_year for s in scenarios)
     last = max(s.end_year for s in scenarios)
+    base_year = _price_base_year(price_base_year, first, last)
     years = np.arange(first, last + 1)
     n_years, n_scen = len(years), len(scenarios)
 
@@ -256,6 +252,39 @@ def compile_plan(scenarios: Scenario | Sequence[Scenario], price_base_year: int 
     for column, scenario in enumerate(scenarios):
         _compile_one(plan, column, scenario, base_year)
     return plan
+
+
+def _validated(scenarios: Scenario | Sequence[Scenario]) -> list[Scenario]:
+    """The scenarios, validated again: ``model_copy(update=...)`` skips pydantic's checks."""
+    if isinstance(scenarios, Scenario):
+        scenarios = [scenarios]
+    if isinstance(scenarios, (str, bytes)) or not isinstance(scenarios, Sequence):
+        raise ScenarioError(
+            f"expected a Scenario or a list of them, not {type(scenarios).__name__}; "
+            "for a preset use sma.presets.get(name)"
+        )
+    if not scenarios:
+        raise ScenarioError("no scenarios given; pass at least one Scenario")
+    checked = []
+    for i, scenario in enumerate(scenarios):
+        if not isinstance(scenario, Scenario):
+            raise ScenarioError(f"scenarios[{i}] is a {type(scenario).__name__}, not a Scenario")
+        checked.append(Scenario.model_validate(scenario.model_dump(warnings=False)))
+    return checked
+
+
+def _price_base_year(year: object, first: int, last: int) -> int:
+    """The price base year: a whole year within the projection or the CPI record."""
+    if year is None:
+        return default_price_base_year()
+    record = history.macro_series("rok_cpi_inflation").index
+    low, high = min(first, int(record.min())), max(last, int(record.max()))
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or not low <= year <= high:
+        raise ScenarioError(
+            f"price_base_year must be a whole year from {low} to {high} (the projection and the "
+            f"CPI record), not {year!r}"
+        )
+    return int(year)
 
 
 class _Macro:

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from sma_model.errors import SMAModelError
 from sma_model.plot_style import STYLE, currency_unit, new_axes, styled
+from sma_model.results import payment_column
 from sma_model.sensitivity_plots import fan_chart, sobol_bars, sweep_heatmap, tornado
 
 if TYPE_CHECKING:
@@ -70,9 +72,7 @@ def payment_curves(
     from sma_model import history
 
     currency, scale, unit = currency_unit(currency)
-    column = f"payment_{currency.lower()}" + ("_real" if real else "")
-    if column not in projection.frame:
-        raise KeyError(f"{column} is not in this projection: {'; '.join(projection.notes)}")
+    column = payment_column(projection.frame, currency, real, projection.notes)
     ax = new_axes(ax)
     for name in projection.names:
         rows = projection.scenario(name)
@@ -146,8 +146,8 @@ def comparison_bars(
     currency, scale, unit = currency_unit(currency)
     column = ("difference_" if difference else "total_") + currency.lower()
     summary = comparison.summary()
-    if column not in summary:
-        raise KeyError(f"{column} is not in this comparison: {'; '.join(comparison.notes)}")
+    if column not in summary or summary[column].isna().any():
+        raise SMAModelError(f"{column} is not known for every scenario: {'; '.join(comparison.notes)}")
     values = summary[column] / scale
     ax = new_axes(ax)
     colors = ["0.55" if name == comparison.baseline else f"C{i}" for i, name in enumerate(values.index)]

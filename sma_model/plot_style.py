@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+from sma_model.errors import SMAModelError
+
 __all__ = ["STYLE", "currency_unit", "new_axes", "styled"]
 
 #: The package's matplotlib style file.
@@ -38,7 +40,7 @@ def currency_unit(currency: str) -> tuple[str, float, str]:
     """``(code, scale, label)``: amounts are divided by ``scale`` to read in ``label``."""
     code = currency.upper()
     if code not in _UNITS:
-        raise ValueError(f"currency must be 'KRW' or 'USD', not {currency!r}")
+        raise SMAModelError(f"currency must be 'KRW' or 'USD', not {currency!r}")
     return (code, *_UNITS[code])
 
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from sma_model.errors import SMAModelError, UnknownScenarioError
 from sma_model.plan import Plan
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["Projection", "format_amounts"]
+__all__ = ["Projection", "format_amounts", "payment_column"]
 
 
 class Projection:
@@ -85,8 +87,8 @@ class Projection:
         for currency in ("krw", "usd"):
             column = f"payment_{currency}"
             if column in frame:
-                out[f"total_{currency}"] = grouped[column].sum()
-                out[f"final_payment_{currency}"] = grouped[column].last()
+                out[f"total_{currency}"] = grouped[column].sum(min_count=1)
+                out[f"final_payment_{currency}"] = grouped[column].last(skipna=False)
         preferred = "payment_usd" if growth_currency.upper() == "USD" else "payment_krw"
         order = (preferred, "payment_krw", "payment_usd")
         basis = next((c for c in order if c in frame), "payment")
@@ -98,7 +100,7 @@ class Projection:
     def scenario(self, name: str) -> pd.DataFrame:
         """The rows of one scenario."""
         if name not in self.plan.names:
-            raise KeyError(f"no scenario {name!r}; known: {self.plan.names}")
+            raise UnknownScenarioError(f"no scenario {name!r} in this projection; known: {self.plan.names}")
         return self.frame.loc[self.frame["scenario"] == name].reset_index(drop=True)
 
     def to_csv(self, path: str | Path) -> Path:
@@ -117,7 +119,7 @@ class Projection:
 
     def table(self, currency: str = "KRW", real: bool = False) -> pd.DataFrame:
         """Payments as a year × scenario table in readable units (₩ bn or $ m)."""
-        column = _payment_column(self.frame, currency, real)
+        column = payment_column(self.frame, currency, real, self.notes)
         wide = self.frame.pivot(index="year", columns="scenario", values=column)[self.names]
         unit = 1e9 if currency.upper() == "KRW" else 1e6
         wide = wide / unit
@@ -140,13 +142,16 @@ class Projection:
         )
 
 
-def _payment_column(frame: pd.DataFrame, currency: str, real: bool) -> str:
-    currency = currency.lower()
-    if currency not in ("krw", "usd"):
-        raise ValueError(f"currency must be 'KRW' or 'USD', not {currency!r}")
-    column = f"payment_{currency}" + ("_real" if real else "")
-    if column not in frame:
-        raise KeyError(f"{column} is not in this projection (see .notes for why)")
+def payment_column(frame: pd.DataFrame, currency: str, real: bool, notes: Sequence[str] = ()) -> str:
+    """The payment column for ``currency`` (nominal or real), or an error saying why it is unknown."""
+    code = str(currency).lower()
+    if code not in ("krw", "usd"):
+        raise SMAModelError(f"currency must be 'KRW' or 'USD', not {currency!r}")
+    column = f"payment_{code}" + ("_real" if real else "")
+    if column not in frame or frame[column].isna().any():
+        raise SMAModelError(
+            f"{column} is not known for every scenario here; {'; '.join(notes) or 'see .notes'}"
+        )
     return column
 
 
@@ -173,12 +178,16 @@ def _build_frame(plan: Plan, payments: np.ndarray) -> tuple[pd.DataFrame, list[s
     usd = plan.usd[cells]
     fx = plan.usd_krw[cells]
 
-    carried = np.empty_like(native)
+    # growth against last year's payment in this year's currency (at last year's rate when
+    # the currency changes, whether by a carried level or by a new base amount)
     first = np.r_[True, s_idx[1:] != s_idx[:-1]]
-    prev = np.roll(payments, 1, axis=0)
-    carried[~first] = (prev * plan.conversion)[cells][~first]
-    carried[first] = plan.anchor[s_idx[first]]
-    growth = native / carried - 1.0
+    previous = (np.maximum(t_idx - 1, 0), s_idx)
+    switch = plan.usd[previous] != usd
+    fx_before = plan.usd_krw[previous]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.where(switch, np.where(usd, 1.0 / fx_before, fx_before), 1.0)
+        carried = np.where(first, plan.anchor[s_idx], payments[previous] * factor)
+        growth = native / carried - 1.0
 
     columns: dict[str, Any] = {
         "scenario": np.asarray(plan.names, dtype=object)[s_idx],
@@ -216,12 +225,24 @@ def _build_frame(plan: Plan, payments: np.ndarray) -> tuple[pd.DataFrame, list[s
         if basis is not None and basis not in columns:
             notes.append(f"{name} left out: it needs {basis}, which is left out")
             continue
+        if basis is not None and isinstance(columns[basis], pd.arrays.FloatingArray):
+            values = np.where(columns[basis].isna(), np.nan, values)
         unknown = ~np.isfinite(values)
-        if unknown.any():
+        if unknown.all():
             notes.append(
                 _missing_note(name, assumption, columns["scenario"][unknown], columns["year"][unknown])
             )
             continue
+        if unknown.any():
+            # a column is all or nothing per scenario, so a batch equals its members one by one:
+            # scenarios without the inputs get <NA> in every year, and a note says why
+            incomplete = np.isin(s_idx, np.unique(s_idx[unknown]))
+            notes.append(
+                _missing_note(
+                    name, assumption, columns["scenario"][unknown], columns["year"][unknown], partial=True
+                )
+            )
+            values = pd.array(np.where(incomplete, np.nan, values), dtype="Float64")
         columns[name] = values
     frame = pd.DataFrame(columns)
     frame["scenario"] = frame["scenario"].astype(str)
@@ -249,12 +270,15 @@ _COLUMN_ORDER = [
 ]
 
 
-def _missing_note(column: str, assumption: str, scenarios: np.ndarray, years: np.ndarray) -> str:
+def _missing_note(
+    column: str, assumption: str, scenarios: np.ndarray, years: np.ndarray, partial: bool = False
+) -> str:
     first = str(scenarios[0])
     years_for_first = sorted({int(y) for s, y in zip(scenarios, years) if s == first})
     span = f"{years_for_first[0]}" + (f"-{years_for_first[-1]}" if len(years_for_first) > 1 else "")
     others = len(set(scenarios)) - 1
     who = f"scenario {first!r}" + (f" and {others} other" + ("s" if others > 1 else "") if others else "")
-    return (
-        f"{column} left out: no {assumption} for {span} ({who}); give Assumptions({assumption}=...) to add it"
-    )
+    fix = f"give Assumptions({assumption}=...) to add it"
+    if partial:
+        return f"{column} is <NA> for {who}: no {assumption} for {span}; {fix}"
+    return f"{column} left out: no {assumption} for {span} ({who}); {fix}"

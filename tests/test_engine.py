@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pydantic
 import pytest
 from conftest import BN, krw, one_agreement
 
@@ -93,10 +94,13 @@ def test_an_explicit_series_overrides_the_record():
 
 def test_a_batch_equals_its_members_one_by_one():
     scenarios = [sma.presets.get(name) for name in sma.presets.names()]
-    together = sma.project(scenarios).frame
+    together = sma.project(scenarios)
     alone = pd.concat([sma.project(s).frame for s in scenarios], ignore_index=True)
-    common = [c for c in together.columns if c in alone.columns]
-    pd.testing.assert_frame_equal(together[common], alone[common])
+    # a column some members lack is <NA> for them in the batch, as in the concatenation
+    pd.testing.assert_frame_equal(together.frame, alone[together.frame.columns], check_dtype=False)
+    shares = together.frame.groupby("scenario")["share_of_defense_budget"].count()
+    assert shares["11th SMA as signed"] == 6 and shares["status quo"] == 0
+    assert any("share_of_defense_budget is <NA> for scenario" in note for note in together.notes)
 
 
 def test_scenarios_of_different_spans_run_in_one_batch():
@@ -171,3 +175,24 @@ def test_show_versions(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("python")
     assert any(line.split()[0] == "numpy" and line.split()[1] == np.__version__ for line in lines)
+
+
+def test_growth_across_a_new_base_in_another_currency():
+    # 2027's $5bn against 2026's ₩1,519.2bn at 1,422 won per dollar: +368 %
+    frame = sma.project(sma.presets.get("demand-5b")).frame.set_index("year")
+    assert frame.loc[2027, "growth_rate"] == pytest.approx(5e9 / (1402.8e9 * 1.083 / 1422.0) - 1)
+    assert frame.loc[2028, "growth_rate"] == 0
+
+
+def test_variants_made_with_model_copy_are_validated_again():
+    status_quo = sma.presets.get("status-quo")
+    with pytest.raises(pydantic.ValidationError, match="horizon"):
+        sma.project(status_quo.model_copy(update={"horizon": 2020}))
+    cheaper = status_quo.model_copy(update={"assumptions": {"cpi": 0.0, "usd_krw": 1422.0}})
+    assert sma.project(cheaper).frame["payment_krw"].iloc[-1] == pytest.approx(1402.8e9 * 1.083 * 1.021)
+
+
+@pytest.mark.parametrize("year", [1800, 3000, 2025.5, "2025", float("nan")])
+def test_price_base_year_must_be_a_year_the_model_knows(year):
+    with pytest.raises(sma.ScenarioError, match="price_base_year must be a whole year from 2005 to 2035"):
+        sma.project(sma.presets.get("status-quo"), price_base_year=year)

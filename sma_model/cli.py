@@ -48,7 +48,8 @@ def _print(text: str) -> None:
 def _in_currency(summary: pd.DataFrame, currency: str) -> pd.DataFrame:
     """The summary's columns in one currency (and those in none), for a narrow terminal table."""
     other = "_usd" if currency == "KRW" else "_krw"
-    return format_amounts(summary[[c for c in summary.columns if not c.endswith(other)]])
+    keep = [c for c in summary.columns if not c.removesuffix("_real").endswith(other)]
+    return format_amounts(summary[keep])
 
 
 def _show_projection(
@@ -129,9 +130,15 @@ def _cmd_compare(args: argparse.Namespace) -> None:
     proj = project(scenarios)
     baseline = _scenario(args.baseline).name if args.baseline else proj.names[0]
     comparison = compare(proj, baseline=baseline, discount_rate=args.discount_rate)
-    summary = comparison.summary().drop(columns=["final_payment_krw", "final_payment_usd"], errors="ignore")
+    summary = comparison.summary(real=args.real, currency=args.currency).drop(
+        columns=[c for c in comparison.summary(real=args.real).columns if c.startswith("final_payment")]
+    )
     summary["average_growth"] = proj.summary(growth_currency=args.currency)["average_growth"]
-    footnote = f"(differences against {baseline!r}; NPV at {comparison.discount_rate:.1%} a year)"
+    prices = f"{proj.price_base_year} prices" if args.real else "nominal"
+    footnote = (
+        f"(differences against {baseline!r}, {prices}; NPV at {comparison.discount_rate:.1%} a year)"
+        + "".join(f"\nnote: {note}" for note in comparison.notes[len(proj.notes) :])
+    )
     _show_projection(proj, args, summary=summary, frame=comparison.frame, footnote=footnote)
 
 

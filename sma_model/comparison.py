@@ -50,7 +50,12 @@ def compare(
     -------
     Comparison
     """
-    if not -0.5 < discount_rate <= 1.0 or not np.isfinite(discount_rate):
+    if (
+        isinstance(discount_rate, bool)
+        or not isinstance(discount_rate, (int, float))
+        or not np.isfinite(discount_rate)
+        or not -0.5 < discount_rate <= 1.0
+    ):
         raise ScenarioError(f"discount_rate must be between -0.5 and 1 (a fraction), not {discount_rate!r}")
     if isinstance(scenarios, Projection):
         projection = scenarios
@@ -95,17 +100,18 @@ class Comparison:
 
     def _build(self) -> pd.DataFrame:
         frame = self.projection.frame
-        base = frame.loc[frame["scenario"] == self.baseline].set_index("year")
-        years = base.index
-        out = frame.loc[frame["year"].isin(years)].copy()
-        dropped = frame.loc[~frame["year"].isin(years), "scenario"].unique()
-        if len(dropped):
-            self.notes.append(
-                f"years outside the baseline's {years.min()}-{years.max()} are left out for: "
-                + ", ".join(map(str, dropped))
+        spans = frame.groupby("scenario", sort=False)["year"].agg(["min", "max"])
+        first, last = int(spans["min"].max()), int(spans["max"].min())
+        if first > last:
+            raise ScenarioError(
+                "the scenarios share no year to compare: "
+                + ", ".join(f"{name!r} {row['min']}-{row['max']}" for name, row in spans.iterrows())
             )
-        amounts = [c for c in _AMOUNTS if c in out]
-        for column in amounts:
+        if (spans["min"] < first).any() or (spans["max"] > last).any():
+            self.notes.append(f"compared over {first}-{last}, the years every scenario covers")
+        out = frame.loc[frame["year"].between(first, last)].copy()
+        base = out.loc[out["scenario"] == self.baseline].set_index("year")
+        for column in [c for c in _AMOUNTS if c in out]:
             suffix = column.removeprefix("payment_")
             out[f"difference_{suffix}"] = out[column].to_numpy() - base.loc[out["year"], column].to_numpy()
             out[f"cumulative_difference_{suffix}"] = out.groupby("scenario", sort=False)[
@@ -132,29 +138,42 @@ class Comparison:
         rate = self.discount_rate if discount_rate is None else discount_rate
         first = self.frame["year"].min()
         factor = (1.0 + rate) ** -(self.frame["year"] - first).to_numpy(dtype=float)
-        discounted = self.frame[column].to_numpy() * factor
-        return pd.Series(discounted, index=self.frame["scenario"]).groupby(level=0, sort=False).sum()
+        discounted = self.frame[column].astype(float).to_numpy() * factor
+        series = pd.Series(discounted, index=self.frame["scenario"])
+        return series.groupby(level=0, sort=False).sum(min_count=1)
 
-    def summary(self) -> pd.DataFrame:
-        """One row per scenario: totals, differences from the baseline, NPV, ratio.
+    def summary(self, real: bool = False, currency: str = "KRW") -> pd.DataFrame:
+        """One row per scenario over the compared years: totals, differences, NPV, ratio.
 
-        Columns (those whose inputs exist): ``total_krw``, ``total_usd`` [won, dollars],
-        ``difference_krw``, ``difference_usd`` (total - baseline total),
-        ``npv_difference_krw``, ``npv_difference_usd`` (at :attr:`discount_rate`),
-        ``ratio_to_baseline`` (of totals), ``final_payment_krw``/``_usd``.
+        Parameters
+        ----------
+        real
+            Use constant-price amounts (``payment_krw_real``, ``payment_usd_real``).
+        currency
+            The currency ``ratio_to_baseline`` is measured in (``"KRW"`` or ``"USD"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns (those whose inputs exist): ``total_krw``, ``total_usd`` [won, dollars;
+            ``_real`` appended with ``real=True``], ``difference_*`` (total - baseline
+            total), ``npv_difference_*`` (at :attr:`discount_rate`), ``final_payment_*``,
+            ``ratio_to_baseline`` (of totals).
         """
+        suffix = "_real" if real else ""
         grouped = self.frame.groupby("scenario", sort=False)
         out = pd.DataFrame(index=pd.Index(self.names, name="scenario"))
-        for currency in ("krw", "usd"):
-            column = f"payment_{currency}"
+        for code in ("krw", "usd"):
+            column = f"payment_{code}{suffix}"
             if column not in self.frame:
                 continue
-            totals = grouped[column].sum()
-            out[f"total_{currency}"] = totals
-            out[f"difference_{currency}"] = totals - totals[self.baseline]
-            out[f"npv_difference_{currency}"] = self.npv(f"difference_{currency}")
-            out[f"final_payment_{currency}"] = grouped[column].last()
-        basis = next((c for c in ("total_krw", "total_usd") if c in out), None)
+            totals = grouped[column].sum(min_count=1)
+            out[f"total_{code}{suffix}"] = totals
+            out[f"difference_{code}{suffix}"] = totals - totals[self.baseline]
+            out[f"npv_difference_{code}{suffix}"] = self.npv(f"difference_{code}{suffix}")
+            out[f"final_payment_{code}{suffix}"] = grouped[column].last(skipna=False)
+        preferred = f"total_{str(currency).lower()}{suffix}"
+        basis = next((c for c in (preferred, f"total_krw{suffix}", f"total_usd{suffix}") if c in out), None)
         if basis is not None:
             out["ratio_to_baseline"] = out[basis] / out.loc[self.baseline, basis]
         return out

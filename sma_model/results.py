@@ -158,12 +158,15 @@ def payment_column(frame: pd.DataFrame, currency: str, real: bool, notes: Sequen
 def format_amounts(summary: pd.DataFrame) -> pd.DataFrame:
     """A copy of a summary with amounts in ₩ bn / $ m and growth in percent, for display."""
     out = pd.DataFrame(index=summary.index)
+    units = {"_krw": (1e9, "₩ bn"), "_usd": (1e6, "$ m")}
     for column in summary:
         values = summary[column]
-        if column.endswith("_krw"):
-            out[column.replace("_krw", " [₩ bn]")] = (values / 1e9).round(1)
-        elif column.endswith("_usd"):
-            out[column.replace("_usd", " [$ m]")] = (values / 1e6).round(1)
+        stem = column.removesuffix("_real")
+        real = ", real" if stem != column else ""
+        code = stem[-4:]
+        if code in units:
+            scale, unit = units[code]
+            out[f"{stem[:-4]} [{unit}{real}]"] = (values / scale).round(1)
         elif column == "average_growth":
             out["average_growth [%/yr]"] = (values * 100).round(2)
         else:

@@ -96,3 +96,31 @@ class TestSolve:
         assert sma.solve.gap_closes(offer, demand) == 2030
         with pytest.raises(sma.solve.NoSolutionError, match="still below"):
             sma.solve.gap_closes(sma.presets.get("status-quo"), demand)
+
+
+def test_scenarios_of_different_spans_are_compared_over_the_years_they_share():
+    long = one_agreement(sma.Fixed(rate=0.0), start=2038, term=6, name="long")  # 2038-2043
+    short = one_agreement(sma.Fixed(rate=0.10), start=2040, term=3, name="short")  # 2040-2042
+    comparison = sma.compare([long, short], baseline="long")
+    assert sorted(comparison.frame["year"].unique()) == [2040, 2041, 2042]
+    assert comparison.summary().loc["short", "difference_krw"] == pytest.approx(310 * BN)
+    assert comparison.notes[-1] == "compared over 2040-2042, the years every scenario covers"
+    apart = one_agreement(sma.Frozen(), start=2050, term=2, name="apart")
+    with pytest.raises(sma.ScenarioError, match="share no year to compare"):
+        sma.compare([long, apart])
+
+
+def test_real_summary_and_ratio_in_dollars():
+    assumptions = sma.Assumptions(
+        use_record=False, usd_krw={2040: 1000.0, 2041: 2000.0}, cpi=0.10, us_cpi=0.0
+    )
+    flat = one_agreement(sma.Frozen(), start=2040, term=2, name="flat", assumptions=assumptions)
+    rising = one_agreement(sma.Fixed(rate=1.0), start=2040, term=2, name="rising", assumptions=assumptions)
+    comparison = sma.compare([flat, rising], price_base_year=2040)
+    real = comparison.summary(real=True)
+    # in 2040 prices: flat 1000 + 1000/1.1; rising 1000 + 2000/1.1 [₩ bn]
+    assert real.loc["rising", "total_krw_real"] == pytest.approx((1000 + 2000 / 1.1) * BN)
+    assert real.loc["rising", "difference_krw_real"] == pytest.approx(1000 / 1.1 * BN)
+    # in dollars: flat $1bn + $0.5bn, rising $1bn + $1bn: ratio 2 / 1.5, not the won ratio 3 / 2
+    assert comparison.summary(currency="USD").loc["rising", "ratio_to_baseline"] == pytest.approx(2 / 1.5)
+    assert comparison.summary().loc["rising", "ratio_to_baseline"] == pytest.approx(3 / 2)

@@ -64,6 +64,8 @@ def _search(
     """
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         raise SMAModelError(f"{what}: the search range must be finite with low < high, got [{low}, {high}]")
+    if not (np.isfinite(tolerance) and tolerance > 0):
+        raise SMAModelError(f"{what}: tolerance must be a positive number, not {tolerance!r}")
     while True:
         values = np.linspace(low, high, _CANDIDATES)
         scenarios = [
@@ -95,10 +97,21 @@ def _money(money: Money) -> str:
     return f"{unit}{money.amount / 1e9:,.3f}bn"
 
 
+def _agreement(scenario: Scenario, index: int) -> int:
+    """``index`` as a position in ``scenario.agreements``, or an error naming the allowed range."""
+    count = len(scenario.agreements)
+    if isinstance(index, bool) or not isinstance(index, int) or not -count <= index < count:
+        raise SMAModelError(
+            f"agreement={index!r}: {scenario.name!r} has {count} agreement(s); "
+            f"give an index from {-count} to {count - 1}"
+        )
+    return index % count
+
+
 def _replace_agreement(scenario: Scenario, index: int, **changes: object) -> Scenario:
     data = scenario.model_dump()
     agreements = data["agreements"]
-    position = index % len(agreements)
+    position = _agreement(scenario, index)
     agreements[position] = {**agreements[position], **changes}
     return Scenario.model_validate(data)
 
@@ -171,7 +184,7 @@ def cap(
     SMAModelError
         If the agreement's last rule is not :class:`~sma_model.terms.Indexed`.
     """
-    chosen = scenario.agreements[agreement]
+    chosen = scenario.agreements[_agreement(scenario, agreement)]
     rule = chosen.last_rule()
     if not isinstance(rule, Indexed):
         raise SMAModelError(f"agreements[{agreement}] ({chosen.name}) has no indexed rule to cap")
@@ -204,7 +217,7 @@ def base(
     The amount is in the agreement's base currency (it must have a :class:`Money` base).
     The default range is 1 % to 100 times the current base.
     """
-    chosen = scenario.agreements[agreement]
+    chosen = scenario.agreements[_agreement(scenario, agreement)]
     if not isinstance(chosen.base, Money):
         raise SMAModelError(
             f"agreements[{agreement}] ({chosen.name}) has no absolute base amount to solve for"
@@ -246,7 +259,7 @@ def first_year_over(
         If the payment never exceeds the threshold within the horizon.
     """
     projection = scenario if isinstance(scenario, Projection) else project(scenario)
-    rows = projection.scenario(name or projection.names[0])
+    rows = projection.scenario(projection.names[0] if name is None else name)
     column = _amount_column(threshold.currency, real)
     if column not in rows:
         raise SMAModelError(f"{column} is unknown for this scenario: {'; '.join(projection.notes)}")
@@ -277,6 +290,8 @@ def gap_closes(offer: Scenario, demand: Scenario, currency: str = "USD") -> int:
     if column not in projection.frame:
         raise SMAModelError(f"{column} is unknown for these scenarios: {'; '.join(projection.notes)}")
     wide = projection.frame.pivot(index="year", columns="scenario", values=column).dropna()
+    if wide.empty:
+        raise SMAModelError(f"{offer.name!r} and {demand.name!r} share no year with a known {column}")
     below = (wide[offer.name] < wide[demand.name]).to_numpy()
     if below[-1]:
         gap = (wide[demand.name] - wide[offer.name]).iloc[-1]

@@ -124,3 +124,20 @@ def test_real_summary_and_ratio_in_dollars():
     # in dollars: flat $1bn + $0.5bn, rising $1bn + $1bn: ratio 2 / 1.5, not the won ratio 3 / 2
     assert comparison.summary(currency="USD").loc["rising", "ratio_to_baseline"] == pytest.approx(2 / 1.5)
     assert comparison.summary().loc["rising", "ratio_to_baseline"] == pytest.approx(3 / 2)
+
+
+class TestSolveErrors:
+    five = sma.Money(amount=5e9, currency="USD")
+
+    @pytest.mark.parametrize("call", ["escalation_rate", "cap", "base"])
+    def test_an_agreement_index_out_of_range(self, call):
+        with pytest.raises(sma.SMAModelError, match=r"agreement=5: 'status quo' has 1 agreement\(s\)"):
+            getattr(sma.solve, call)(sma.presets.get("status-quo"), self.five, 2030, agreement=5)
+
+    def test_a_tolerance_must_be_positive(self):
+        with pytest.raises(sma.SMAModelError, match="tolerance must be a positive number"):
+            sma.solve.escalation_rate(sma.presets.get("status-quo"), self.five, 2030, tolerance=0)
+
+    def test_gap_closes_needs_common_years(self):
+        with pytest.raises(sma.SMAModelError, match="share no year"):
+            sma.solve.gap_closes(sma.presets.get("history-11th"), sma.presets.get("status-quo"))

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from sma_model.assumptions import SERIES_BOUNDS
 from sma_model.errors import SweepError
 from sma_model.uncertainty import Bootstrap
 
@@ -148,7 +149,17 @@ class MonteCarloSampler:
             block = self.block(start // RNG_BLOCK, stop - start, known, last_known)
             for s in self.series:
                 pieces[s].append(block[s])
-        return {s: np.concatenate(p, axis=1) for s, p in pieces.items()}
+        drawn = {s: np.concatenate(p, axis=1) for s, p in pieces.items()}
+        for series, values in drawn.items():
+            low, high, unit = SERIES_BOUNDS[series]
+            outside = ~((values >= low) & (values <= high))
+            if outside.any():
+                row, column = np.argwhere(outside)[0]
+                raise SweepError(
+                    f"monte_carlo: sample {lo + column} drew {series} = {values[row, column]:g}, outside "
+                    f"the allowed {low:g} to {high:g} ({unit}); narrow the process for {series!r}"
+                )
+        return drawn
 
     def block(
         self, block: int, size: int, known: Mapping[str, np.ndarray], last_known: Mapping[str, float]

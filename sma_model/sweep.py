@@ -210,20 +210,32 @@ def monte_carlo(
             resolve_path(scenario, f"assumptions.{name}")  # suggests close names
             raise SweepError(f"uncertainties: {name!r} cannot follow a process")
         processes[name] = adapter.validate_python(process)
+    if correlation is not None and not isinstance(correlation, Mapping):
+        raise SweepError(
+            f"correlation must be a mapping like {{('cpi', 'defense_budget_growth'): 0.5}}, "
+            f"not {type(correlation).__name__}"
+        )
     entropy = seed_entropy(rng)
     sampler = MonteCarloSampler(processes, n, entropy, correlation)
     reference = {("assumptions", name): _center(name, p) for name, p in processes.items()}
     binder = Binder(scenario, [], reference, np.empty((1, 0)), list(processes), price_base_year)
+    draw_years = {
+        name: [int(y) for y in binder.macro_years[np.isnan(binder.known[name][:, 0])]] for name in processes
+    }
+    if not any(draw_years.values()):
+        first, last = int(binder.macro_years[0]), int(binder.macro_years[-1])
+        raise SweepError(
+            f"nothing to draw: the record or explicit series give {', '.join(processes)} for every "
+            f"year the scenario needs ({first}-{last}), so every sample would be the same; "
+            "extend the horizon past the record or give Assumptions(use_record=False)"
+        )
     inputs = {
         "kind": "monte_carlo",
         "uncertainties": {k: v.model_dump(mode="json") for k, v in processes.items()},
         "correlation": {f"{a}~{b}": rho for (a, b), rho in (correlation or {}).items()},
         "n": n,
         "seed": entropy,
-        "draw_years": {
-            name: [int(y) for y in binder.macro_years[np.isnan(binder.known[name][:, 0])]]
-            for name in processes
-        },
+        "draw_years": draw_years,
     }
     return execute(
         MonteCarloResult,

@@ -223,8 +223,15 @@ class SweepResult:
             Indexed by ``year``, a column ``p5``, ``p25`` … per percentile. Exact from kept
             paths; within a histogram bin (about 0.1 %) from streamed statistics.
         """
-        q = np.asarray(q, dtype=float)
-        if q.ndim != 1 or q.size == 0 or np.any((q < 0) | (q > 100)):
+        given = np.atleast_1d(np.asarray(q, dtype=object))
+        if (
+            given.ndim != 1
+            or given.size == 0
+            or any(isinstance(v, bool) or not isinstance(v, (int, float, np.number)) for v in given)
+        ):
+            raise SweepError(f"percentiles must be a list of numbers from 0 to 100, not {q!r}")
+        q = given.astype(float)
+        if not np.all((q >= 0) & (q <= 100)):  # also catches NaN
             raise SweepError(f"percentiles must be between 0 and 100, not {q.tolist()!r}")
         names = [f"p{v:g}" for v in q]
         if self._paths is not None:
@@ -257,6 +264,12 @@ class SweepResult:
         threshold = run_threshold if threshold is None else threshold
         if threshold is None:
             raise SweepError("give a threshold (or run with threshold=...)")
+        if (
+            isinstance(threshold, bool)
+            or not isinstance(threshold, (int, float))
+            or not np.isfinite(threshold)
+        ):
+            raise SweepError(f"threshold must be a finite amount in {self.currency}, not {threshold!r}")
         if self._paths is not None:
             over = np.nan_to_num(self._paths, nan=-np.inf) > threshold
             cumulative = np.logical_or.accumulate(over, axis=0).mean(axis=1)
@@ -273,6 +286,8 @@ class SweepResult:
         series = pd.Series(cumulative, index=pd.Index(self.years, name="year"), name="probability_over")
         if by_year is None:
             return series
+        if isinstance(by_year, bool) or not isinstance(by_year, (int, np.integer)):
+            raise SweepError(f"by_year must be a whole year, not {by_year!r}")
         if by_year not in series.index:
             raise SweepError(f"by_year {by_year} is outside {self.years[0]}-{self.years[-1]}")
         return float(series.loc[by_year])

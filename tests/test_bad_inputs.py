@@ -30,6 +30,7 @@ def scenario(**overrides):
 
 _SQ = sma.presets.get("status-quo")
 _CPI = {"cpi": sma.Normal(mean=0.02, sd=0.01)}
+_MC = sma.monte_carlo(_SQ, n=100, rng=1, uncertainties=_CPI, threshold=1.7e12)
 
 TERMS_CASES = [
     (lambda: sma.Indexed(index="cpi", cap=0.02, floor=0.05), "cap (0.02) is below floor (0.05)"),
@@ -241,6 +242,30 @@ MODEL_CASES = [
     ),
     (lambda: sma.sweep(_SQ, {"agreements[0].escalation.cap": [0.03]}, chunk_size=0), "chunk_size must be"),
     (lambda: sma.one_at_a_time(_SQ, {}), "ranges: give at least one {path: (low, high)}"),
+    (
+        lambda: sma.monte_carlo(_SQ, n=100, rng=1, uncertainties={"cpi": sma.Normal(mean=0.0, sd=3.0)}),
+        "drew cpi = ",
+    ),
+    (
+        lambda: sma.monte_carlo(sma.presets.get("history-11th"), n=10, rng=1, uncertainties=_CPI),
+        "nothing to draw: the record or explicit series give cpi for every year",
+    ),
+    (
+        lambda: sma.monte_carlo(_SQ, n=10, rng=1, uncertainties=_CPI, correlation=[("cpi", "usd_krw")]),
+        "correlation must be a mapping",
+    ),
+    (lambda: _MC.percentiles([float("nan")]), "percentiles must be between 0 and 100, not [nan]"),
+    (lambda: _MC.percentiles("50"), "percentiles must be a list of numbers from 0 to 100"),
+    (lambda: _MC.probability_over(by_year="2030"), "by_year must be a whole year, not '2030'"),
+    # wrong types where a scenario, a year or a rate belongs
+    (lambda: sma.project("status-quo"), "expected a Scenario or a list of them, not str"),
+    (lambda: sma.project([_SQ, None]), "scenarios[1] is a NoneType, not a Scenario"),
+    (lambda: sma.compare([_SQ], discount_rate="0.03"), "discount_rate must be between -0.5 and 1"),
+    (lambda: sma.project(_SQ).scenario("nope"), "no scenario 'nope' in this projection"),
+    (
+        lambda: sma.project(_SQ, price_base_year=1800),
+        "price_base_year must be a whole year from 2005 to 2035",
+    ),
 ]
 
 

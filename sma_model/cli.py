@@ -83,22 +83,34 @@ def _show_projection(
         _write_plot(proj, Path(args.plot), currency, args.real)
 
 
-def _write_plot(proj: Projection, path: Path, currency: str, real: bool) -> None:
-    import matplotlib
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse a bad --plot or --csv before any work, so nothing is half done."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    if args.plot:
+        formats = Figure().canvas.get_supported_filetypes()
+        suffix = Path(args.plot).suffix.lstrip(".").lower()
+        if suffix not in formats:
+            endings = ", ".join("." + f for f in sorted(formats))
+            raise SMAModelError(f"--plot {args.plot}: the file name must end in one of {endings}")
+    for option, value in (("--plot", args.plot), ("--csv", args.csv)):
+        if value and Path(value).is_dir():
+            raise SMAModelError(f"{option} {value}: that is a folder; give a file name")
+
+
+def _write_plot(proj: Projection, path: Path, currency: str, real: bool) -> None:
+    import io as _io
+
+    from matplotlib.figure import Figure
 
     from sma_model.io import write_atomic
 
-    fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+    figure = Figure(figsize=(9, 5), layout="constrained")
+    ax = figure.subplots()
     proj.plot(ax=ax, currency=currency, real=real)
     ax.set_title("South Korea's SMA payments: scenarios")
-    import io as _io
-
     buffer = _io.BytesIO()
-    fig.savefig(buffer, format=path.suffix.lstrip(".") or "png", dpi=120)
-    plt.close(fig)
+    figure.savefig(buffer, format=path.suffix.lstrip(".").lower(), dpi=120)
     write_atomic(path, buffer.getvalue())
     _print(f"wrote {path}")
 
@@ -118,11 +130,13 @@ def _cmd_show(args: argparse.Namespace) -> None:
 
 
 def _cmd_project(args: argparse.Namespace) -> None:
+    _check_outputs(args)
     scenario = _with_horizon(_scenario(args.scenario), args.horizon)
     _show_projection(project(scenario), args)
 
 
 def _cmd_compare(args: argparse.Namespace) -> None:
+    _check_outputs(args)
     refs = args.scenarios or list(presets.DEFAULT_COMPARISON)
     if args.baseline and args.baseline not in refs:
         refs.insert(0, args.baseline)

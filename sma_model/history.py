@@ -23,6 +23,7 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from sma_model.errors import DataError
+from sma_model.io import load_yaml
 from sma_model.terms import Agreement, Base, Escalation, Money, TermsModel
 
 __all__ = [
@@ -153,7 +154,7 @@ def agreement_records() -> tuple[AgreementRecord, ...]:
     """
     path = data_dir() / "agreements.yaml"
     try:
-        raw = yaml.safe_load(_read_text("agreements.yaml"))
+        raw = load_yaml(_read_text("agreements.yaml"))
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, list):

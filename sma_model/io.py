@@ -14,9 +14,12 @@ from sma_model.errors import SMAModelError
 from sma_model.scenario import Scenario
 
 __all__ = [
+    "OutputError",
     "ScenarioFileError",
+    "StrictLoader",
     "dump_scenario",
     "load_scenario",
+    "load_yaml",
     "save_scenario",
     "scenario_schema",
     "write_atomic",
@@ -27,12 +30,58 @@ class ScenarioFileError(SMAModelError):
     """A scenario file that cannot be read or does not describe a valid scenario."""
 
 
+class OutputError(SMAModelError):
+    """A file the library was asked to write cannot be written (names the path and why)."""
+
+
+class StrictLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses a key given twice in one mapping.
+
+    Plain YAML keeps the last of duplicate keys, so ``{2027: a, 2027: b}`` would silently
+    drop a rule; here it is an error naming the line.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (list, dict)):
+                continue  # unhashable keys fail in the base class with their own message
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_yaml(text: str) -> object:
+    """Parse YAML safely (no Python objects), refusing duplicate keys."""
+    return yaml.load(text, Loader=StrictLoader)  # safe: StrictLoader is a SafeLoader
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     A crash part-way leaves the old file (or none), never half of the new one.
+
+    Raises
+    ------
+    OutputError
+        The folder cannot be made or written, or ``path`` is a folder.
     """
     path = Path(path)
+    try:
+        _write_atomic(path, data)
+    except IsADirectoryError:
+        raise OutputError(f"cannot write {path}: it is a folder; give a file name") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _write_atomic(path: Path, data: str | bytes) -> None:
+    if path.is_dir():
+        raise IsADirectoryError(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -60,11 +109,15 @@ def load_scenario(path: str | Path) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioFileError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     try:
         if path.suffix.lower() == ".json":
-            document = json.loads(text)
+            document = json.loads(text, object_pairs_hook=_unique_json_keys)
         else:
-            document = yaml.safe_load(text)
+            document = load_yaml(text)
+    except RecursionError:
+        raise ScenarioFileError(f"{path}: nested too deeply to be a scenario") from None
     except json.JSONDecodeError as exc:
         raise ScenarioFileError(f"{path}, line {exc.lineno}: not valid JSON: {exc.msg}") from None
     except yaml.YAMLError as exc:
@@ -72,14 +125,30 @@ def load_scenario(path: str | Path) -> Scenario:
         where = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ScenarioFileError(f"{path}{where}: not valid YAML: {problem}") from None
+    except _DuplicateKey as exc:
+        raise ScenarioFileError(f"{path}: the key {exc.args[0]!r} appears twice in one object") from None
     if not isinstance(document, dict):
         raise ScenarioFileError(
             f"{path}: a scenario file holds a mapping (name, agreements, ...), not {type(document).__name__}"
         )
     try:
         return Scenario.model_validate(document)
+    except RecursionError:
+        raise ScenarioFileError(f"{path}: nested too deeply to be a scenario") from None
     except ValidationError as exc:
         raise ScenarioFileError(f"{path}: not a valid scenario:\n{_explain(exc)}") from None
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_json_keys(pairs: list[tuple[str, object]]) -> dict:
+    keys = [k for k, _ in pairs]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise _DuplicateKey(key)
+    return dict(pairs)
 
 
 def _explain(exc: ValidationError) -> str:

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from sma_model.errors import DataError, SMAModelError
 from sma_model.history import data_dir
+from sma_model.io import load_yaml
 from sma_model.scenario import Scenario
 
 __all__ = ["DEFAULT_COMPARISON", "UnknownPresetError", "describe", "get", "names"]
@@ -36,7 +37,7 @@ def _presets() -> dict[str, tuple[str, Scenario]]:
     out = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            document = load_yaml(path.read_text(encoding="utf-8"))
             description = str(document["description"]).strip()
             scenario = Scenario.model_validate(document["scenario"])
         except (yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:

@@ -303,6 +303,12 @@ FILE_CASES = [
         "colour: Extra inputs are not permitted",
     ),
     ("name: !!python/object/apply:os.system ['true']\n", "not valid YAML"),
+    ("name: x\nname: y\n", "line 2: not valid YAML: the key 'name' appears twice"),
+    (
+        VALID_FILE.replace("    lag: 2\n", "    lag: 2\n    lag: 1\n", 1),
+        "the key 'lag' appears twice",
+    ),
+    ("a: " + "[" * 3000 + "]" * 3000 + "\n", "nested too deeply to be a scenario"),
 ]
 
 
@@ -324,6 +330,9 @@ CLI_CASES = [
     (["compare", "--currency", "eur"], 2, "invalid choice: 'eur'"),
     (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
     (["show", "missing.yaml"], 1, "missing.yaml: cannot read"),
+    (["project", "status-quo", "--plot", "out.xyz"], 1, "--plot out.xyz: the file name must end in one of"),
+    (["project", "status-quo", "--csv", "."], 1, "--csv .: that is a folder; give a file name"),
+    (["compare", "history-11th", "status-quo"], 1, "the scenarios share no year to compare"),
 ]
 
 
@@ -349,3 +358,24 @@ def test_the_catalogue_has_at_least_fifty_distinct_cases():
         f for *_, f in CLI_CASES + BROKEN_RECORDS
     ]
     assert len(set(messages)) >= 50
+
+
+def test_a_file_that_is_not_utf8(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("name: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(sma.io.ScenarioFileError, match="not UTF-8 text"):
+        sma.io.load_scenario(path)
+
+
+def test_a_json_key_given_twice(tmp_path):
+    path = tmp_path / "twice.json"
+    path.write_text('{"name": "a", "name": "b", "agreements": []}', encoding="utf-8")
+    with pytest.raises(sma.io.ScenarioFileError, match="the key 'name' appears twice"):
+        sma.io.load_scenario(path)
+
+
+def test_writing_into_a_folder_or_a_missing_place(tmp_path):
+    with pytest.raises(sma.io.OutputError, match="it is a folder"):
+        sma.io.write_atomic(tmp_path, "x")
+    with pytest.raises(sma.io.OutputError, match=r"cannot write /proc/no/such\.csv"):
+        sma.project(_SQ).to_csv("/proc/no/such.csv")

@@ -231,15 +231,15 @@ def _build_frame(plan: Plan, payments: np.ndarray) -> tuple[pd.DataFrame, list[s
         if basis is not None and isinstance(columns[basis], pd.arrays.FloatingArray):
             values = np.where(columns[basis].isna(), np.nan, values)
         unknown = ~np.isfinite(values)
-        if unknown.all():
+        # a column is all or nothing per scenario, so a batch equals its members one by one:
+        # scenarios without the inputs get <NA> in every year, and a note says why
+        incomplete = np.isin(s_idx, np.unique(s_idx[unknown]))
+        if incomplete.all():
             notes.append(
                 _missing_note(name, assumption, columns["scenario"][unknown], columns["year"][unknown])
             )
             continue
         if unknown.any():
-            # a column is all or nothing per scenario, so a batch equals its members one by one:
-            # scenarios without the inputs get <NA> in every year, and a note says why
-            incomplete = np.isin(s_idx, np.unique(s_idx[unknown]))
             notes.append(
                 _missing_note(
                     name, assumption, columns["scenario"][unknown], columns["year"][unknown], partial=True

@@ -35,10 +35,12 @@ class Projection:
         ``payment_usd_real`` [USD at ``price_base_year`` prices, deflated by US CPI],
         ``cumulative_krw``, ``cumulative_usd``, ``share_of_defense_budget``,
         ``share_of_gdp`` and ``share_of_npsc`` (US non-personnel stationing costs)
-        [fractions], ``usd_per_troop`` [USD per person]. A column whose inputs are not known for
-        every row is left out and :attr:`notes` says which assumption would add it.
+        [fractions], ``usd_per_troop`` [USD per person]. A column is all or nothing per
+        scenario: it is left out when no scenario has its inputs for every year, and is
+        ``<NA>`` for the scenarios that lack them when others have them, so a batch equals
+        its members one by one. :attr:`notes` says which assumption would fill it.
     notes : list of str
-        What was left out and why.
+        What was left out or is <NA>, and why.
     price_base_year : int
         The year whose prices the real columns are in.
     inputs : dict

@@ -124,7 +124,13 @@ class Scenario(TermsModel):
             if isinstance(rule, RollOver):
                 rule = [a for a in self.agreements if a.end_year < first][-1].last_rule()
             if isinstance(rule, Schedule) or rule is self.after_expiry:
-                _check_rule_span(rule, first, last)
+                try:
+                    _check_rule_span(rule, first, last)
+                except ValueError as exc:
+                    where = "after_expiry" if rule is self.after_expiry else "after_expiry (rolled over)"
+                    raise ValueError(
+                        f"{where}, for the years {first}-{last} no agreement covers: {exc}"
+                    ) from None
         return self
 
     def _expiry_years(self) -> list[int]:

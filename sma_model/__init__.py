@@ -31,7 +31,7 @@ from sma_model.errors import (
 )
 from sma_model.results import Projection
 from sma_model.scenario import Scenario
-from sma_model.sensitivity import one_at_a_time, sobol
+from sma_model.sensitivity import OneAtATime, SobolIndices, one_at_a_time, sobol
 from sma_model.sweep import monte_carlo, sweep
 from sma_model.sweep_results import MonteCarloResult, SweepResult
 from sma_model.terms import (
@@ -64,6 +64,7 @@ __all__ = [
     "MonteCarloResult",
     "NonFiniteResultError",
     "Normal",
+    "OneAtATime",
     "ParameterPathError",
     "PhaseIn",
     "Plan",
@@ -74,6 +75,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Schedule",
+    "SobolIndices",
     "SweepError",
     "SweepResult",
     "__version__",

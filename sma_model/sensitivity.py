@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,40 @@ from sma_model.paths import format_path, resolve_path
 from sma_model.scenario import Scenario
 from sma_model.sweep import sweep
 
-__all__ = ["one_at_a_time", "sobol"]
+__all__ = ["OneAtATime", "SobolIndices", "one_at_a_time", "sobol"]
+
+
+class OneAtATime(pd.DataFrame):
+    """Tornado data: a DataFrame (one row per parameter) whose ``.plot()`` draws the tornado.
+
+    Slices and copies are plain DataFrames; ``outcome`` names the outcome measured.
+    """
+
+    _metadata: ClassVar[list[str]] = ["outcome"]
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:  # type: ignore[override]
+        """The tornado chart; see :func:`sma_model.plot.tornado`."""
+        from sma_model.plot import tornado
+
+        return tornado(pd.DataFrame(self), ax=ax, outcome=getattr(self, "outcome", None), **kwargs)
+
+
+class SobolIndices(pd.DataFrame):
+    """Sobol' indices: a DataFrame whose ``.plot(outcome=, year=)`` draws the bars."""
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def plot(self, outcome: str | None = None, year: int | None = None, ax: Any = None) -> Any:  # type: ignore[override]
+        """First-order and total indices as bars; see :func:`sma_model.plot.sobol_bars`."""
+        from sma_model.plot import sobol_bars
+
+        return sobol_bars(pd.DataFrame(self), outcome=outcome, year=year, ax=ax)
 
 
 def one_at_a_time(
@@ -41,8 +74,9 @@ def one_at_a_time(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per parameter, widest swing first: ``parameter``, ``low``, ``high``,
+    OneAtATime
+        A DataFrame (``.plot()`` draws the tornado), one row per parameter, widest swing
+        first: ``parameter``, ``low``, ``high``,
         ``base``, ``outcome_low``, ``outcome_high``, ``outcome_base``, ``swing``
         (``outcome_high - outcome_low``) [outcome's unit].
     """
@@ -91,7 +125,9 @@ def one_at_a_time(
     )
     frame["swing"] = frame["outcome_high"] - frame["outcome_low"]
     order = frame["swing"].abs().sort_values(ascending=False).index
-    return frame.loc[order].reset_index(drop=True)
+    result = OneAtATime(frame.loc[order].reset_index(drop=True))
+    result.outcome = outcome
+    return result
 
 
 def sobol(
@@ -162,4 +198,4 @@ def sobol(
             rows.append({"outcome": name, "year": year, "parameter": p} | {i: indices[i][k] for i in indices})
     frame = pd.DataFrame(rows)
     frame["year"] = frame["year"].astype("Int64")
-    return frame
+    return SobolIndices(frame)

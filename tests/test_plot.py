@@ -137,7 +137,7 @@ def test_tornado_bars_start_at_the_base():
         sma.presets.get("status-quo"),
         {"assumptions.cpi": (0.0, 0.06), "agreements[0].escalation.cap": (0.01, 0.07)},
     )
-    ax = sma.plot.tornado(data, outcome="total_krw")
+    ax = data.plot()  # the tornado, labelled with the outcome one_at_a_time measured
     base = data["outcome_base"].iloc[0] / 1e12
     lows, highs = ax.containers
     assert [bar.get_x() for bar in lows] == pytest.approx([base, base])
@@ -156,7 +156,8 @@ def test_sobol_bars():
         rng=2,
         outcomes=("total_krw",),
     )
-    ax = sma.plot.sobol_bars(data)
+    ax = data.plot()
+    assert isinstance(data, sma.SobolIndices)
     from matplotlib.container import BarContainer
 
     s1, st = [c for c in ax.containers if isinstance(c, BarContainer)]

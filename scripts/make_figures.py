@@ -6,7 +6,6 @@ Writes ``docs/history.png`` (the record, 1991-2025, with each SMA shaded) and
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import matplotlib
@@ -15,17 +14,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 import sma_model as sma
-from sma_model.io import write_atomic
+from sma_model.io import save_figure
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def save(ax: matplotlib.axes.Axes, name: str) -> Path:
-    buffer = io.BytesIO()
-    ax.figure.savefig(buffer, format="png", dpi=110)
+    path = save_figure(ax.figure, DOCS / name, dpi=110)
     plt.close(ax.figure)
-    path = DOCS / name
-    write_atomic(path, buffer.getvalue())
     return path
 
 

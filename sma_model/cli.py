@@ -99,19 +99,15 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def _write_plot(proj: Projection, path: Path, currency: str, real: bool) -> None:
-    import io as _io
-
     from matplotlib.figure import Figure
 
-    from sma_model.io import write_atomic
+    from sma_model.io import save_figure
 
     figure = Figure(figsize=(9, 5), layout="constrained")
     ax = figure.subplots()
     proj.plot(ax=ax, currency=currency, real=real)
     ax.set_title("South Korea's SMA payments: scenarios")
-    buffer = _io.BytesIO()
-    figure.savefig(buffer, format=path.suffix.lstrip(".").lower(), dpi=120)
-    write_atomic(path, buffer.getvalue())
+    save_figure(figure, path)
     _print(f"wrote {path}")
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -20,6 +21,7 @@ __all__ = [
     "dump_scenario",
     "load_scenario",
     "load_yaml",
+    "save_figure",
     "save_scenario",
     "scenario_schema",
     "write_atomic",
@@ -93,6 +95,17 @@ def _write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def save_figure(figure: Any, path: str | Path, dpi: int = 120) -> Path:
+    """Save a matplotlib figure atomically, in the format its file name ends in (``.png``, ``.svg`` …)."""
+    import io as _io
+
+    path = Path(path)
+    buffer = _io.BytesIO()
+    figure.savefig(buffer, format=path.suffix.lstrip(".").lower() or "png", dpi=dpi)
+    write_atomic(path, buffer.getvalue())
+    return path
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -19,7 +19,7 @@ import numpy as np
 
 from sma_model.engine import project
 from sma_model.errors import SMAModelError
-from sma_model.results import Projection
+from sma_model.results import Projection, payment_column
 from sma_model.scenario import Scenario
 from sma_model.terms import Fixed, Indexed, Money
 
@@ -32,15 +32,9 @@ class NoSolutionError(SMAModelError):
     """No value in the searched range answers the question; the message says what the range reaches."""
 
 
-def _amount_column(currency: str, real: bool = False) -> str:
-    return f"payment_{currency.lower()}" + ("_real" if real else "")
-
-
 def _payment_in(projection: Projection, year: int, currency: str) -> np.ndarray:
-    column = _amount_column(currency)
     frame = projection.frame
-    if column not in frame:
-        raise SMAModelError(f"{column} is unknown for these scenarios: {'; '.join(projection.notes)}")
+    column = payment_column(frame, currency, False, projection.notes)
     rows = frame.loc[frame["year"] == year, ["scenario", column]].set_index("scenario")
     if len(rows) != len(projection.names):
         raise SMAModelError(
@@ -260,9 +254,7 @@ def first_year_over(
     """
     projection = scenario if isinstance(scenario, Projection) else project(scenario)
     rows = projection.scenario(projection.names[0] if name is None else name)
-    column = _amount_column(threshold.currency, real)
-    if column not in rows:
-        raise SMAModelError(f"{column} is unknown for this scenario: {'; '.join(projection.notes)}")
+    column = payment_column(rows, threshold.currency, real, projection.notes)
     over = rows.loc[rows[column] > threshold.amount, "year"]
     if over.empty:
         peak = rows.loc[rows[column].idxmax()]
@@ -286,9 +278,7 @@ def gap_closes(offer: Scenario, demand: Scenario, currency: str = "USD") -> int:
         If the offer stays below the demand in every year both cover.
     """
     projection = project([offer, demand])
-    column = _amount_column(currency)
-    if column not in projection.frame:
-        raise SMAModelError(f"{column} is unknown for these scenarios: {'; '.join(projection.notes)}")
+    column = payment_column(projection.frame, currency, False, projection.notes)
     wide = projection.frame.pivot(index="year", columns="scenario", values=column).dropna()
     if wide.empty:
         raise SMAModelError(f"{offer.name!r} and {demand.name!r} share no year with a known {column}")

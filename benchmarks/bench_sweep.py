@@ -16,7 +16,7 @@ import tracemalloc
 import numpy as np
 
 import sma_model as sma
-from sma_model.paths import parse_path, scenario_with
+from sma_model.model.parameters import parse_path, scenario_with
 
 RANGES = {
     "agreements[0].escalation.cap": (0.03, 0.06),

@@ -6,35 +6,41 @@ Validated terms in, arrays through one engine, tidy frames and plots out::
     proj = sma.project(sma.presets.get("status-quo"))
     proj.frame        # one row per (scenario, year)
     sma.backtest()    # every modelled SMA beside the published payments
+
+The package is built in layers, each importing only from those below it: the
+foundation (:mod:`~sma_model.errors`, :mod:`~sma_model.units`, :mod:`~sma_model.series`),
+then :mod:`~sma_model.model` (terms and scenarios), :mod:`~sma_model.record` (the data),
+:mod:`~sma_model.engine` (arrays in, arrays out), :mod:`~sma_model.plotting`,
+:mod:`~sma_model.analysis` (projection, comparison, goal seeking, backtest),
+:mod:`~sma_model.sweeps`, and at the edges :mod:`~sma_model.io`, the CLI and the explorer.
+This module only re-exports what users need.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("sma-model")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0+unknown"
-
-from sma_model import history, io, plot, presets, solve
-from sma_model.assumptions import Assumptions
-from sma_model.backtest import backtest
-from sma_model.comparison import Comparison, compare
-from sma_model.engine import Plan, compile_plan, project, run
+from sma_model import io
+from sma_model import plotting as plot
+from sma_model import record as history
+from sma_model._version import __version__, show_versions
+from sma_model.analysis import solve
+from sma_model.analysis.backtest import backtest
+from sma_model.analysis.comparison import Comparison, compare
+from sma_model.analysis.projection import Projection, project
 from sma_model.errors import (
     DataError,
     MissingAssumptionError,
     NonFiniteResultError,
+    NoSolutionError,
+    OutputError,
     ParameterPathError,
     ScenarioError,
+    ScenarioFileError,
     SMAModelError,
     SweepError,
+    UnknownPresetError,
+    UnknownScenarioError,
 )
-from sma_model.results import Projection
-from sma_model.scenario import Scenario
-from sma_model.sensitivity import OneAtATime, SobolIndices, one_at_a_time, sobol
-from sma_model.sweep import monte_carlo, sweep
-from sma_model.sweep_results import MonteCarloResult, SweepResult
-from sma_model.terms import (
+from sma_model.model.assumptions import Assumptions
+from sma_model.model.scenario import Scenario
+from sma_model.model.terms import (
     Agreement,
     Fixed,
     Frozen,
@@ -45,8 +51,13 @@ from sma_model.terms import (
     RollOver,
     Schedule,
 )
-from sma_model.uncertainty import AR1, Bootstrap, LogRandomWalk, Normal
-from sma_model.versions import show_versions
+from sma_model.record import presets
+from sma_model.sweeps.processes import AR1, Bootstrap, LogRandomWalk, Normal
+from sma_model.sweeps.results import MonteCarloResult, SweepResult
+from sma_model.sweeps.sensitivity import OneAtATime, SobolIndices, one_at_a_time, sobol
+from sma_model.sweeps.sweep import monte_carlo, sweep
+
+record = history
 
 __all__ = [
     "AR1",
@@ -62,26 +73,29 @@ __all__ = [
     "MissingAssumptionError",
     "Money",
     "MonteCarloResult",
+    "NoSolutionError",
     "NonFiniteResultError",
     "Normal",
     "OneAtATime",
+    "OutputError",
     "ParameterPathError",
     "PhaseIn",
-    "Plan",
     "Projection",
     "Rise",
     "RollOver",
     "SMAModelError",
     "Scenario",
     "ScenarioError",
+    "ScenarioFileError",
     "Schedule",
     "SobolIndices",
     "SweepError",
     "SweepResult",
+    "UnknownPresetError",
+    "UnknownScenarioError",
     "__version__",
     "backtest",
     "compare",
-    "compile_plan",
     "history",
     "io",
     "monte_carlo",
@@ -89,7 +103,7 @@ __all__ = [
     "plot",
     "presets",
     "project",
-    "run",
+    "record",
     "show_versions",
     "sobol",
     "solve",

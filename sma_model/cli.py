@@ -7,6 +7,7 @@ file), 2 a usage error (argparse).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,14 +15,15 @@ from pathlib import Path
 import pandas as pd
 from pydantic import ValidationError
 
-from sma_model import history, presets
-from sma_model.backtest import backtest
-from sma_model.comparison import DEFAULT_DISCOUNT_RATE, compare
-from sma_model.engine import project
+from sma_model._files import save_figure, write_atomic
+from sma_model.analysis.backtest import backtest
+from sma_model.analysis.comparison import DEFAULT_DISCOUNT_RATE, compare
+from sma_model.analysis.projection import Projection, project
 from sma_model.errors import SMAModelError
-from sma_model.io import load_scenario
-from sma_model.results import Projection, format_amounts
-from sma_model.scenario import Scenario
+from sma_model.io import dump_scenario, load_scenario, scenario_schema
+from sma_model.model.scenario import Scenario
+from sma_model.record import payments, presets
+from sma_model.units import TABLE_UNITS, format_amounts
 
 __all__ = ["main"]
 
@@ -75,8 +77,6 @@ def _show_projection(
     for note in proj.notes:
         _print(f"note: {note}")
     if args.csv:
-        from sma_model.io import write_atomic
-
         write_atomic(args.csv, (proj.frame if frame is None else frame).to_csv(index=False))
         _print(f"wrote {args.csv}")
     if args.plot:
@@ -101,8 +101,6 @@ def _check_outputs(args: argparse.Namespace) -> None:
 def _write_plot(proj: Projection, path: Path, currency: str, real: bool) -> None:
     from matplotlib.figure import Figure
 
-    from sma_model.io import save_figure
-
     figure = Figure(figsize=(9, 5), layout="constrained")
     ax = figure.subplots()
     proj.plot(ax=ax, currency=currency, real=real)
@@ -117,8 +115,6 @@ def _cmd_presets(args: argparse.Namespace) -> None:
 
 
 def _cmd_show(args: argparse.Namespace) -> None:
-    from sma_model.io import dump_scenario
-
     text = dump_scenario(_scenario(args.name))
     if args.name in presets.names():
         text = f"# {presets.describe(args.name)}\n{text}"
@@ -153,19 +149,17 @@ def _cmd_compare(args: argparse.Namespace) -> None:
 
 
 def _cmd_schema(args: argparse.Namespace) -> None:
-    import json
-
-    from sma_model.io import scenario_schema
-
     _print(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
 
 
 def _cmd_backtest(args: argparse.Namespace) -> None:
     table = backtest()
+    scales = {code: scale for code, (scale, _) in TABLE_UNITS.items()}
+    labels = {code: label for code, (_, label) in TABLE_UNITS.items()}
     table = table.assign(
-        published=table["published"] / table["currency"].map({"KRW": 1e9, "USD": 1e6}),
-        modelled=table["modelled"] / table["currency"].map({"KRW": 1e9, "USD": 1e6}),
-        unit=table["currency"].map({"KRW": "₩ bn", "USD": "$ m"}),
+        published=table["published"] / table["currency"].map(scales),
+        modelled=table["modelled"] / table["currency"].map(scales),
+        unit=table["currency"].map(labels),
         relative_difference=(table["relative_difference"] * 100).map("{:+.2f}%".format),
     )[["agreement", "year", "rule", "unit", "published", "modelled", "relative_difference"]]
     with pd.option_context("display.width", 200, "display.float_format", "{:,.1f}".format):
@@ -173,9 +167,9 @@ def _cmd_backtest(args: argparse.Namespace) -> None:
 
 
 def _cmd_record(args: argparse.Namespace) -> None:
-    table = history.payments()
-    table["payment_krw_bn"] = table["payment_krw"] / 1e9
-    table["payment_usd_m"] = table["payment_usd"] / 1e6
+    table = payments()
+    table["payment_krw_bn"] = table["payment_krw"] / TABLE_UNITS["KRW"][0]
+    table["payment_usd_m"] = table["payment_usd"] / TABLE_UNITS["USD"][0]
     with pd.option_context(
         "display.width", 200, "display.max_colwidth", 60, "display.float_format", "{:,.1f}".format
     ):

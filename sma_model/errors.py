@@ -10,11 +10,16 @@ from __future__ import annotations
 __all__ = [
     "DataError",
     "MissingAssumptionError",
+    "NoSolutionError",
     "NonFiniteResultError",
+    "OutputError",
     "ParameterPathError",
     "SMAModelError",
     "ScenarioError",
+    "ScenarioFileError",
     "SweepError",
+    "UnknownPresetError",
+    "UnknownScenarioError",
 ]
 
 
@@ -77,3 +82,22 @@ class ParameterPathError(SweepError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class ScenarioFileError(SMAModelError):
+    """A scenario file that cannot be read or does not describe a valid scenario."""
+
+
+class OutputError(SMAModelError):
+    """A file the library was asked to write cannot be written (names the path and why)."""
+
+
+class UnknownPresetError(SMAModelError, KeyError):
+    """No preset has that name; the message lists the known ones."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class NoSolutionError(SMAModelError):
+    """No value in the searched range reaches the target; the message says what the range reaches."""

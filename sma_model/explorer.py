@@ -1,7 +1,6 @@
 """An interactive explorer for notebooks (optional extra: ``pip install "sma-model[widgets]"``).
 
->>> from sma_model.explorer import Explorer
->>> Explorer(sma.presets.get("status-quo"))   # in Jupyter: sliders and a live chart
+In Jupyter, ``Explorer(sma.presets.get("status-quo"))`` shows sliders and a live chart.
 
 Sliders move the first agreement's base (an amount or a rise), the cap of the last
 agreement's indexed rule, the won-dollar rate and CPI assumed for the years the record does
@@ -11,12 +10,14 @@ through the same engine as everything else, drawn beside the original scenario.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
-from sma_model.engine import project
-from sma_model.results import Projection
-from sma_model.scenario import Scenario
-from sma_model.terms import Indexed, Money, Rise
+from sma_model.analysis.projection import Projection, project
+from sma_model.errors import SMAModelError
+from sma_model.model.scenario import Scenario
+from sma_model.model.terms import Indexed, Money, Rise
+from sma_model.units import BILLION, symbol
 
 __all__ = ["Explorer"]
 
@@ -55,8 +56,8 @@ class Explorer:
         self.sliders: dict[str, Any] = {}
         first = scenario.agreements[0]
         if isinstance(first.base, Money):
-            unit = "₩ bn" if first.base.currency == "KRW" else "$ bn"
-            value = first.base.amount / 1e9
+            unit = f"{symbol(first.base.currency)} bn"
+            value = first.base.amount / BILLION
             self.sliders["base"] = widgets.FloatSlider(
                 value=value, min=value * 0.25, max=value * 4, step=value / 100, description=f"base ({unit})"
             )
@@ -101,7 +102,7 @@ class Explorer:
         first = data["agreements"][0]
         if "base" in values:
             if isinstance(self.original.agreements[0].base, Money):
-                first["base"] = {**first["base"], "amount": values["base"] * 1e9}
+                first["base"] = {**first["base"], "amount": values["base"] * BILLION}
             else:
                 first["base"] = {"kind": "rise", "rate": values["base"] / 100}
         if "cap" in values:
@@ -120,8 +121,6 @@ class Explorer:
     def update(self) -> None:
         """Re-project and redraw (called on every slider change)."""
         from matplotlib.figure import Figure
-
-        from sma_model.errors import SMAModelError
 
         try:
             edited = self.scenario()
@@ -147,6 +146,4 @@ class Explorer:
 
 
 def _escape(text: str) -> str:
-    import html
-
     return html.escape(text)

@@ -1,18 +1,20 @@
-"""Files in and out: scenario YAML/JSON, and atomic writes for everything the library saves."""
+"""Scenario files in and out (YAML and JSON), their JSON Schema, and saving results.
+
+The safe YAML loader and atomic writes live in :mod:`sma_model._files`; they are
+re-exported here, where users have found them.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from sma_model.errors import SMAModelError
-from sma_model.scenario import Scenario
+from sma_model._files import StrictLoader, load_yaml, save_figure, write_atomic
+from sma_model.errors import OutputError, ScenarioFileError, SMAModelError
+from sma_model.model.scenario import Scenario
 
 __all__ = [
     "OutputError",
@@ -26,86 +28,6 @@ __all__ = [
     "scenario_schema",
     "write_atomic",
 ]
-
-
-class ScenarioFileError(SMAModelError):
-    """A scenario file that cannot be read or does not describe a valid scenario."""
-
-
-class OutputError(SMAModelError):
-    """A file the library was asked to write cannot be written (names the path and why)."""
-
-
-class StrictLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that refuses a key given twice in one mapping.
-
-    Plain YAML keeps the last of duplicate keys, so ``{2027: a, 2027: b}`` would silently
-    drop a rule; here it is an error naming the line.
-    """
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: set = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if isinstance(key, (list, dict)):
-                continue  # unhashable keys fail in the base class with their own message
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} appears twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def load_yaml(text: str) -> object:
-    """Parse YAML safely (no Python objects), refusing duplicate keys."""
-    return yaml.load(text, Loader=StrictLoader)  # safe: StrictLoader is a SafeLoader
-
-
-def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename.
-
-    A crash part-way leaves the old file (or none), never half of the new one.
-
-    Raises
-    ------
-    OutputError
-        The folder cannot be made or written, or ``path`` is a folder.
-    """
-    path = Path(path)
-    try:
-        _write_atomic(path, data)
-    except IsADirectoryError:
-        raise OutputError(f"cannot write {path}: it is a folder; give a file name") from None
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _write_atomic(path: Path, data: str | bytes) -> None:
-    if path.is_dir():
-        raise IsADirectoryError(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def save_figure(figure: Any, path: str | Path, dpi: int = 120) -> Path:
-    """Save a matplotlib figure atomically, in the format its file name ends in (``.png``, ``.svg`` …)."""
-    import io as _io
-
-    path = Path(path)
-    buffer = _io.BytesIO()
-    figure.savefig(buffer, format=path.suffix.lstrip(".").lower() or "png", dpi=dpi)
-    write_atomic(path, buffer.getvalue())
-    return path
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -179,7 +101,7 @@ def dump_scenario(scenario: Scenario, format: str = "yaml") -> str:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if format == "yaml":
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    raise ValueError(f"format must be 'yaml' or 'json', not {format!r}")
+    raise SMAModelError(f"format must be 'yaml' or 'json', not {format!r}")
 
 
 def save_scenario(scenario: Scenario, path: str | Path) -> Path:
@@ -187,12 +109,6 @@ def save_scenario(scenario: Scenario, path: str | Path) -> Path:
     path = Path(path)
     write_atomic(path, dump_scenario(scenario, "json" if path.suffix.lower() == ".json" else "yaml"))
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def scenario_schema() -> dict:

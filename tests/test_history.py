@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import sma_model as sma
+import sma_model._files
 from sma_model import history
 from sma_model.errors import DataError
 
@@ -129,17 +130,15 @@ def test_a_broken_record_is_a_clear_error(tmp_path, monkeypatch, file, edit, fra
     folder = copy_record(tmp_path)
     path = folder / file
     path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
-    for cached in (history._payments, history._macro, history._macro_series, history.agreement_records):
-        cached.cache_clear()
-    monkeypatch.setattr(history, "data_dir", lambda: folder)
+    history.clear_cache()
+    monkeypatch.setattr(sma_model._files, "data_dir", lambda: folder)
     try:
         with pytest.raises(DataError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
             history.payments()
             history.macro()
             history.agreement_records()
     finally:
-        for cached in (history._payments, history._macro, history._macro_series, history.agreement_records):
-            cached.cache_clear()
+        history.clear_cache()
 
 
 def test_the_wheel_ships_the_record(tmp_path):
@@ -165,7 +164,7 @@ def test_the_wheel_ships_the_record(tmp_path):
     assert (shipped / "payments.csv").is_file()
     assert (shipped / "presets" / "status-quo.yaml").is_file()
     code = (
-        "import sma_model as sma, sma_model.history as h; "
+        "import sma_model as sma; h = sma.history; "
         "print(h.data_dir()); print(len(sma.history.payments())); print(len(sma.backtest()))"
     )
     result = subprocess.run(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import sma_model as sma
-from sma_model.paths import parse_path, scenario_with
+from sma_model.model.parameters import parse_path, scenario_with
 
 
 def usd(amount_bn: float) -> sma.Money:

@@ -1,0 +1,136 @@
+"""Parameter paths: address any numeric field of a scenario with a string.
+
+``"agreements[1].escalation.cap"``, ``"agreements[0].escalation[2022].spread"`` (a rule
+that takes over in 2022), ``"after_expiry.rate"``, ``"assumptions.usd_krw"``,
+``"assumptions.cpi[2030]"``, ``"horizon"``. Paths are checked against the scenario's
+own fields; a path that names nothing gets an error listing the closest real ones.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from sma_model.errors import ParameterPathError
+from sma_model.model.scenario import Scenario
+
+__all__ = ["format_path", "numeric_paths", "parse_path", "plain_number", "resolve_path", "scenario_with"]
+
+Parts = tuple[str | int, ...]
+
+_TOKEN = re.compile(r"\.?([A-Za-z_][A-Za-z_0-9]*)|\[\s*(-?\d+)\s*\]")
+
+
+def parse_path(path: str) -> Parts:
+    """Split ``"agreements[1].escalation.cap"`` into ``("agreements", 1, "escalation", "cap")``.
+
+    Raises
+    ------
+    ParameterPathError
+        The text is not a path (empty, stray characters).
+    """
+    if not isinstance(path, str) or not path.strip():
+        raise ParameterPathError(f"a parameter path must be a non-empty string like 'horizon', not {path!r}")
+    parts: list[str | int] = []
+    position = 0
+    text = path.strip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None or (position == 0 and text.startswith(".")):
+            raise ParameterPathError(
+                f"cannot read parameter path {path!r} at character {position + 1}; "
+                "write fields with dots and list positions or years in brackets, "
+                "e.g. 'agreements[1].escalation.cap'"
+            )
+        name, index = match.groups()
+        parts.append(name if name is not None else int(index))
+        position = match.end()
+    return tuple(parts)
+
+
+def format_path(parts: Parts) -> str:
+    """The inverse of :func:`parse_path`."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def numeric_paths(dump: Any, prefix: Parts = ()) -> list[Parts]:
+    """Every path in a scenario dump that holds a number, or ``None`` where a number may go."""
+    out: list[Parts] = []
+    if isinstance(dump, Mapping):
+        for key, value in dump.items():
+            out += numeric_paths(value, (*prefix, key))
+    elif isinstance(dump, list):
+        for i, value in enumerate(dump):
+            out += numeric_paths(value, (*prefix, i))
+    elif dump is None or (isinstance(dump, (int, float)) and not isinstance(dump, bool)):
+        out.append(prefix)
+    return out
+
+
+def resolve_path(scenario: Scenario, path: str) -> Parts:
+    """Check that ``path`` names a numeric field of ``scenario``; return its parts.
+
+    List positions are made non-negative (``agreements[-1]`` is the last agreement).
+
+    Raises
+    ------
+    ParameterPathError
+        No such numeric field; the message lists the closest paths that exist.
+    """
+    parts = parse_path(path)
+    dump = scenario.model_dump()
+    node: Any = dump
+    normalised: list[str | int] = []
+    for part in parts:
+        if isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
+            part = part % len(node)
+        elif not (isinstance(node, Mapping) and part in node):
+            _raise_unknown(path, dump, "no such field")
+        normalised.append(part)
+        node = node[part]
+    if isinstance(node, bool) or not (node is None or isinstance(node, (int, float))):
+        kind = type(node).__name__
+        hint = (
+            " (a {year: value} series: address one year, e.g. '" + path + "[2030]')" if kind == "dict" else ""
+        )
+        _raise_unknown(path, dump, f"it holds a {kind}, not a number{hint}")
+    return tuple(normalised)
+
+
+def _raise_unknown(path: str, dump: Any, why: str) -> None:
+    known = [format_path(p) for p in numeric_paths(dump)]
+    close = difflib.get_close_matches(path, known, n=5, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
+    raise ParameterPathError(f"parameter path {path!r}: {why}{hint} Numeric fields of this scenario: {shown}")
+
+
+def scenario_with(scenario: Scenario, values: Mapping[Parts, Any], name: str | None = None) -> Scenario:
+    """A copy of ``scenario`` with the fields at ``values``' paths set, validated by the models.
+
+    Raises
+    ------
+    pydantic.ValidationError
+        A value the models refuse (a cap below the floor, a negative base, NaN …).
+    """
+    dump = copy.deepcopy(scenario.model_dump())
+    for parts, value in values.items():
+        node = dump
+        for part in parts[:-1]:
+            node = node[part]
+        node[parts[-1]] = plain_number(value)
+    if name is not None:
+        dump["name"] = name
+    return Scenario.model_validate(dump)
+
+
+def plain_number(value: Any) -> Any:
+    """A numpy number as a Python one, whole floats as int (years, lags, terms accept them)."""
+    value = value.item() if hasattr(value, "item") else value
+    return int(value) if isinstance(value, float) and value.is_integer() else value

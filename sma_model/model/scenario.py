@@ -1,0 +1,220 @@
+"""A scenario: successive agreements, what happens after they expire, assumptions, horizon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Union
+
+from pydantic import Field, model_validator
+
+from sma_model.model.assumptions import Assumptions
+from sma_model.model.terms import (
+    Agreement,
+    Currency,
+    EscalationRule,
+    Fixed,
+    Frozen,
+    Indexed,
+    Money,
+    PhaseIn,
+    Rise,
+    RollOver,
+    Schedule,
+    TermsModel,
+    Year,
+    _check_rule_span,
+    describe_rule,
+)
+
+__all__ = ["AfterExpiry", "Scenario", "YearTerm"]
+
+AfterExpiry = Annotated[
+    Union[RollOver, Fixed, Indexed, Schedule, Frozen, PhaseIn],
+    Field(discriminator="kind"),
+]
+"""What governs the years no agreement covers: roll over the last rule, freeze, or a rule."""
+
+#: The longest projection allowed, in years from the first agreement.
+MAX_SPAN_YEARS = 150
+
+
+@dataclass(frozen=True)
+class YearTerm:
+    """What sets one year's payment: the engine compiles a list of these per scenario.
+
+    ``step`` is a :class:`Money` (an absolute base), a :class:`Rise`, or an escalation
+    rule; ``first_ruled`` is the first year of the rule's span (a phase-in counts its
+    steps from there). ``origin`` is where ``step`` sits in the scenario, as path
+    parts: ``("agreements", 1, "base")``, ``("agreements", 1, "escalation")``,
+    ``("agreements", 1, "escalation", 2022)`` for a rule that takes over in 2022, or
+    ``("after_expiry",)``; a rolled-over rule keeps its agreement's origin. Sweeps use
+    it to know which years a parameter governs.
+    """
+
+    year: int
+    agreement: str
+    step: Money | Rise | EscalationRule
+    currency: Currency
+    first_ruled: int
+    origin: tuple[str | int, ...] = ()
+
+
+class Scenario(TermsModel):
+    """Successive agreements plus what follows them, under macro assumptions.
+
+    Parameters
+    ----------
+    name
+        A label for tables and plots.
+    agreements
+        Agreements in order of ``start_year``, not overlapping. Years between them, and
+        after the last one up to ``horizon``, follow ``after_expiry``.
+    after_expiry
+        :class:`RollOver` (the last rule stays in force; the default), :class:`Frozen`
+        (the payment stays at its last level, as in 2020), or any escalation rule.
+    assumptions
+        Macro assumptions; the historical record fills the years it knows.
+    horizon
+        The last year projected; defaults to the last agreement's last year.
+    """
+
+    name: str = Field(min_length=1, max_length=200)
+    """A label for tables and plots."""
+    agreements: list[Agreement] = Field(min_length=1)
+    """Agreements in order of start year."""
+    after_expiry: AfterExpiry = RollOver()
+    """What governs years no agreement covers."""
+    assumptions: Assumptions = Assumptions()
+    """Macro assumptions."""
+    horizon: Year | None = None
+    """Last year projected [calendar year]."""
+
+    @property
+    def start_year(self) -> int:
+        """First year projected."""
+        return self.agreements[0].start_year
+
+    @property
+    def end_year(self) -> int:
+        """Last year projected (``horizon``, or the last agreement's end)."""
+        return self.horizon if self.horizon is not None else self.agreements[-1].end_year
+
+    @model_validator(mode="after")
+    def _check_order_and_horizon(self) -> Scenario:
+        for i, (before, after) in enumerate(zip(self.agreements, self.agreements[1:]), start=1):
+            if after.start_year <= before.end_year:
+                raise ValueError(
+                    f"agreements[{i}] ({after.name!r}, from {after.start_year}) overlaps or precedes "
+                    f"agreements[{i - 1}] ({before.name!r}, {before.start_year}-{before.end_year}); "
+                    "agreements must be in order and must not overlap"
+                )
+        if self.horizon is not None:
+            if self.horizon < self.start_year:
+                raise ValueError(
+                    f"horizon ({self.horizon}) is before the first agreement starts "
+                    f"({self.start_year}); it must be {self.start_year} or later"
+                )
+            if self.horizon - self.start_year >= MAX_SPAN_YEARS:
+                raise ValueError(
+                    f"horizon ({self.horizon}) is {self.horizon - self.start_year} years after the "
+                    f"first agreement; at most {MAX_SPAN_YEARS - 1} years are allowed"
+                )
+        for first, last in _runs(self._expiry_years()):
+            rule = self.after_expiry
+            if isinstance(rule, RollOver):
+                rule = [a for a in self.agreements if a.end_year < first][-1].last_rule()
+            if isinstance(rule, Schedule) or rule is self.after_expiry:
+                try:
+                    _check_rule_span(rule, first, last)
+                except ValueError as exc:
+                    where = "after_expiry" if rule is self.after_expiry else "after_expiry (rolled over)"
+                    raise ValueError(
+                        f"{where}, for the years {first}-{last} no agreement covers: {exc}"
+                    ) from None
+        return self
+
+    def _expiry_years(self) -> list[int]:
+        covered = {y for a in self.agreements for y in a.years}
+        return [y for y in range(self.start_year, self.end_year + 1) if y not in covered]
+
+    def timeline(self, anchor_currency: Currency | None = None) -> list[YearTerm]:
+        """What sets each year's payment, from the first agreement to the horizon.
+
+        Parameters
+        ----------
+        anchor_currency
+            Currency of the payment before the first year (from the record), used when
+            the first agreement's base is not an absolute amount.
+        """
+        by_year: dict[int, tuple[Agreement, int, EscalationRule | Money | Rise, tuple]] = {}
+        for i, agreement in enumerate(self.agreements):
+            if agreement.base is not None:
+                origin = ("agreements", i, "base")
+                by_year[agreement.start_year] = (agreement, agreement.start_year, agreement.base, origin)
+            for first, last, rule in agreement.rule_spans():
+                origin = _rule_origin(i, agreement, first)
+                for year in range(first, last + 1):
+                    by_year[year] = (agreement, first, rule, origin)
+        terms: list[YearTerm] = []
+        currency = anchor_currency
+        last_agreement: Agreement | None = None
+        last_index = 0
+        expiry_first = 0
+        for year in range(self.start_year, self.end_year + 1):
+            if year in by_year:
+                agreement, first, step, origin = by_year[year]
+                if agreement is not last_agreement:
+                    currency = _agreement_currency(agreement, currency)
+                    last_agreement = agreement
+                    last_index = origin[1]
+                terms.append(YearTerm(year, agreement.name, step, currency, first, origin))
+                continue
+            assert last_agreement is not None  # the first year is always covered
+            if not terms or terms[-1].agreement == last_agreement.name:
+                expiry_first = year
+            if isinstance(self.after_expiry, RollOver):
+                rule: EscalationRule = last_agreement.last_rule()
+                label = f"after {last_agreement.name} (rolled over)"
+                spans = last_agreement.rule_spans()
+                # a rolled-over phase-in keeps counting its steps, then holds its target
+                first = spans[-1][0] if spans else year
+                origin = _rule_origin(last_index, last_agreement, first if spans else None)
+            else:
+                rule = self.after_expiry
+                label = f"after {last_agreement.name} ({describe_rule(rule)})"
+                first = expiry_first
+                origin = ("after_expiry",)
+            terms.append(YearTerm(year, label, rule, currency, first, origin))
+        return terms
+
+
+def _rule_origin(index: int, agreement: Agreement, first: int | None) -> tuple[str | int, ...]:
+    """Path parts of the rule of ``agreement`` (at ``index``) that governs from ``first``."""
+    if isinstance(agreement.escalation, dict):
+        key = max(agreement.escalation) if first is None else first
+        return ("agreements", index, "escalation", key)
+    return ("agreements", index, "escalation")
+
+
+def _agreement_currency(agreement: Agreement, previous: Currency | None) -> Currency:
+    if agreement.currency is not None:
+        return agreement.currency
+    if isinstance(agreement.base, Money):
+        return agreement.base.currency
+    for _, _, rule in agreement.rule_spans():
+        if isinstance(rule, PhaseIn):
+            return rule.target.currency
+    if previous is None:
+        raise ValueError(f"{agreement.name}: cannot tell the currency; give currency='KRW' or 'USD'")
+    return previous
+
+
+def _runs(years: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs in sorted years: ``[2020, 2021, 2031]`` → ``[(2020, 2021), (2031, 2031)]``."""
+    runs: list[tuple[int, int]] = []
+    for year in years:
+        if runs and runs[-1][1] == year - 1:
+            runs[-1] = (runs[-1][0], year)
+        else:
+            runs.append((year, year))
+    return runs

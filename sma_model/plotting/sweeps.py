@@ -1,0 +1,181 @@
+"""Plots of sweeps and sensitivity: sweep heat maps, tornados, Sobol' bars.
+
+Like every plot of the package, each takes ``ax=None``, returns the Axes, never calls
+``plt.show()`` and draws in the package style.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sma_model.plotting.style import new_axes, styled
+from sma_model.units import column_unit
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from sma_model.sweeps.results import SweepResult
+
+__all__ = ["sobol_bars", "sweep_heatmap", "tornado"]
+
+
+def _pretty(name: str) -> str:
+    return name.replace("_", " ")
+
+
+@styled
+def sweep_heatmap(
+    result: SweepResult | pd.DataFrame,
+    x: str,
+    y: str,
+    outcome: str = "total_krw",
+    ax: Axes | None = None,
+    thresholds: Sequence[float] = (),
+    cmap: str = "viridis",
+) -> Axes:
+    """An outcome over two swept parameters, with contour lines at chosen thresholds.
+
+    Parameters
+    ----------
+    result
+        A grid sweep (or its ``.frame``): one row per sample, the two parameters as columns.
+        Other swept parameters, if any, are averaged over.
+    x, y
+        Parameter paths (column names) for the two axes.
+    outcome
+        The outcome column, e.g. ``"total_krw"`` [KRW] or ``"final_payment_usd"`` [USD].
+    ax
+        Axes to draw on; a new figure if None.
+    thresholds
+        Outcome values [in the outcome's own unit, e.g. won] to draw contour lines at.
+    cmap
+        A matplotlib colormap name.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The colour bar is attached to the Axes' figure.
+    """
+    frame = result if isinstance(result, pd.DataFrame) else result.frame
+    for column in (x, y, outcome):
+        if column not in frame:
+            raise KeyError(f"{column!r} is not a column of the sweep; columns: {list(frame.columns)}")
+    scale, unit = column_unit(outcome)
+    grid = frame.pivot_table(index=y, columns=x, values=outcome, aggfunc="mean").sort_index()
+    if grid.shape[0] < 2 or grid.shape[1] < 2:
+        raise ValueError(f"a heat map needs at least two values of {x!r} and of {y!r} on a grid")
+    xs, ys = grid.columns.to_numpy(dtype=float), grid.index.to_numpy(dtype=float)
+    values = grid.to_numpy(dtype=float) / scale
+    ax = new_axes(ax)
+    mesh = ax.pcolormesh(xs, ys, values, cmap=cmap, shading="nearest")
+    colorbar = ax.figure.colorbar(mesh, ax=ax)
+    colorbar.set_label(f"{_pretty(outcome)} [{unit}]" if unit else _pretty(outcome))
+    if len(thresholds):
+        levels = sorted(float(t) / scale for t in thresholds)
+        contours = ax.contour(xs, ys, values, levels=levels, colors="white", linewidths=1.2)
+        ax.clabel(contours, fmt=lambda v: f"{v:,.3g}", fontsize=8)
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.grid(False)
+    return ax
+
+
+@styled
+def tornado(data: pd.DataFrame, ax: Axes | None = None, outcome: str | None = None) -> Axes:
+    """One-at-a-time sensitivity: each parameter's swing around the base outcome.
+
+    Parameters
+    ----------
+    data
+        The frame :func:`sma_model.one_at_a_time` returns (widest swing first).
+    ax
+        Axes to draw on; a new figure if None.
+    outcome
+        The outcome's name, for the axis label and its unit (e.g. ``"total_krw"``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Two bars per parameter, from the base outcome to the outcome at the parameter's
+        low (left colour) and high (right colour) value, labelled with those values.
+    """
+    required = {"parameter", "low", "high", "outcome_low", "outcome_high", "outcome_base"}
+    missing = required - set(data.columns)
+    if missing:
+        raise KeyError(f"tornado needs the columns of one_at_a_time(); missing {sorted(missing)}")
+    scale, unit = column_unit(outcome or "")
+    base = float(data["outcome_base"].iloc[0]) / scale
+    rows = np.arange(len(data))
+    ax = new_axes(ax)
+    for column, color, name in (("outcome_low", "C0", "low"), ("outcome_high", "C1", "high")):
+        widths = data[column].to_numpy(dtype=float) / scale - base
+        ax.barh(rows, widths, left=base, color=color, height=0.6, label=f"parameter at its {name} value")
+        for row, width, value in zip(rows, widths, data[name]):
+            ax.annotate(
+                f"{value:g}",
+                xy=(base + width, row),
+                xytext=(3 if width >= 0 else -3, 0),
+                textcoords="offset points",
+                ha="left" if width >= 0 else "right",
+                va="center",
+                fontsize=8,
+            )
+    ax.axvline(base, color="0.3", linewidth=0.8)
+    ax.set_yticks(rows, data["parameter"].tolist())
+    ax.invert_yaxis()
+    label = _pretty(outcome) if outcome else "outcome"
+    ax.set_xlabel(f"{label} [{unit}]" if unit else label)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right")
+    return ax
+
+
+@styled
+def sobol_bars(
+    data: pd.DataFrame, outcome: str | None = None, year: int | None = None, ax: Axes | None = None
+) -> Axes:
+    """First-order (S1) and total (ST) Sobol' indices per parameter, with confidence bars.
+
+    Parameters
+    ----------
+    data
+        The frame :func:`sma_model.sobol` returns.
+    outcome
+        Which outcome to show; default the first in ``data``.
+    year
+        A year for per-year indices; default the horizon outcome (``year`` <NA>).
+    ax
+        Axes to draw on; a new figure if None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    outcome = outcome or str(data["outcome"].iloc[0])
+    rows = data[data["outcome"] == outcome]
+    rows = rows[rows["year"].isna()] if year is None else rows[rows["year"] == year]
+    if rows.empty:
+        raise ValueError(f"no Sobol' indices for outcome {outcome!r}" + (f" in {year}" if year else ""))
+    positions = np.arange(len(rows))
+    ax = new_axes(ax)
+    for offset, index, color in ((-0.2, "S1", "C0"), (0.2, "ST", "C1")):
+        ax.bar(
+            positions + offset,
+            rows[index].to_numpy(dtype=float),
+            width=0.4,
+            yerr=rows[f"{index}_conf"].to_numpy(dtype=float),
+            color=color,
+            capsize=3,
+            label={"S1": "first order (S1)", "ST": "total (ST)"}[index],
+        )
+    ax.set_xticks(positions, rows["parameter"].tolist(), rotation=15, ha="right")
+    ax.set_ylabel("share of variance")
+    ax.set_ylim(0, max(1.0, float(np.nanmax(rows[["S1", "ST"]].to_numpy(dtype=float))) * 1.1))
+    ax.set_title(_pretty(outcome) + (f", {year}" if year else ""), fontsize=10)
+    ax.grid(axis="x", visible=False)
+    ax.legend()
+    return ax

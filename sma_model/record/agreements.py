@@ -1,0 +1,163 @@
+"""The agreements in the record: every SMA from the 1st (1991) to the 12th (2026-2030).
+
+Source: ``data/agreements.yaml`` (each agreement's ``source``: MND Defense White Paper
+2018, MOFA, the press).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import Field, ValidationError, model_validator
+
+from sma_model._files import load_yaml
+from sma_model.errors import DataError
+from sma_model.model.terms import Agreement, Base, Escalation, TermsModel, describe_rule
+from sma_model.record._reading import path_of, read_text
+
+__all__ = ["AgreementRecord", "agreement", "agreement_records", "agreements"]
+
+
+class AgreementRecord(TermsModel):
+    """One SMA as the record holds it: terms if modelled, else the reason it is not."""
+
+    ordinal: int = Field(ge=1, le=99)
+    """1 for the 1st SMA, and so on."""
+    name: str
+    """e.g. ``"11th SMA"``."""
+    start_year: int
+    """First year covered."""
+    term_years: int = Field(ge=1)
+    """Years covered."""
+    base: Base
+    """The first-year payment as agreed."""
+    escalation: Escalation | None = None
+    """The rule, when it is known and modelled."""
+    modelled: bool
+    """Whether the rule is modelled (and the agreement backtested)."""
+    not_modelled_reason: str | None = None
+    """Why the rule is not modelled."""
+    signed: str | None = None
+    """Date signed (ISO), where sourced."""
+    ratified: str | None = None
+    """Date ratified by the National Assembly (ISO), where sourced."""
+    note: str | None = None
+    """Free text."""
+    source: str = Field(min_length=3)
+    """Where the terms were read."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dates_as_text(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = {
+                k: (v.isoformat() if k in ("signed", "ratified") and hasattr(v, "isoformat") else v)
+                for k, v in data.items()
+            }
+        return data
+
+    @model_validator(mode="after")
+    def _modelled_has_rule(self) -> AgreementRecord:
+        if self.modelled:
+            if self.escalation is None:
+                raise ValueError(f"{self.name}: modelled but has no escalation rule")
+            self.agreement()  # the same validation a user's Agreement gets
+        elif not self.not_modelled_reason:
+            raise ValueError(f"{self.name}: not modelled, so not_modelled_reason is required")
+        return self
+
+    @property
+    def end_year(self) -> int:
+        """Last year covered."""
+        return self.start_year + self.term_years - 1
+
+    def agreement(self) -> Agreement:
+        """These terms as an :class:`~sma_model.terms.Agreement`.
+
+        Raises
+        ------
+        DataError
+            If the agreement is not modelled.
+        """
+        if self.escalation is None:
+            raise DataError(f"the {self.name} is not modelled: {self.not_modelled_reason}")
+        return Agreement(
+            name=self.name,
+            start_year=self.start_year,
+            term_years=self.term_years,
+            base=self.base,
+            escalation=self.escalation,
+        )
+
+
+@functools.cache
+def agreement_records() -> tuple[AgreementRecord, ...]:
+    """Every SMA in the record, 1st to 12th, validated.
+
+    Source: ``data/agreements.yaml`` (MND Defense White Paper 2018, MOFA, press; see
+    each record's ``source``).
+    """
+    path = path_of("agreements.yaml")
+    try:
+        raw = load_yaml(read_text("agreements.yaml"))
+    except yaml.YAMLError as exc:
+        raise DataError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, list):
+        raise DataError(f"{path}: expected a list of agreements, got {type(raw).__name__}")
+    records = []
+    for i, item in enumerate(raw):
+        try:
+            records.append(AgreementRecord.model_validate(item))
+        except ValidationError as exc:
+            raise DataError(f"{path}: entry {i + 1}: {exc}") from exc
+    ordinals = [r.ordinal for r in records]
+    if ordinals != sorted(set(ordinals)):
+        raise DataError(f"{path}: ordinals must be unique and in order, got {ordinals}")
+    for before, after in zip(records, records[1:]):
+        if after.start_year <= before.end_year:
+            raise DataError(f"{path}: the {after.name} starts before the {before.name} ends")
+    return tuple(records)
+
+
+def agreement(name: str | int) -> Agreement:
+    """The modelled terms of one SMA, by name (``"11th SMA"``) or ordinal (``11``).
+
+    Raises
+    ------
+    DataError
+        If there is no such agreement or it is not modelled.
+    """
+    for record in agreement_records():
+        if name in (record.ordinal, record.name):
+            return record.agreement()
+    known = ", ".join(r.name for r in agreement_records())
+    raise DataError(f"no agreement {name!r} in the record; known: {known}")
+
+
+def agreements() -> pd.DataFrame:
+    """The agreements as a table: one row per SMA with its years, base, rule and source."""
+    rows = []
+    for r in agreement_records():
+        if r.escalation is None:
+            rule = "not modelled"
+        elif isinstance(r.escalation, dict):
+            rule = "; ".join(f"from {y}: {describe_rule(x)}" for y, x in sorted(r.escalation.items()))
+        else:
+            rule = describe_rule(r.escalation)
+        rows.append(
+            {
+                "ordinal": r.ordinal,
+                "agreement": r.name,
+                "start_year": r.start_year,
+                "end_year": r.end_year,
+                "base": describe_rule(r.base),
+                "rule": rule,
+                "modelled": r.modelled,
+                "not_modelled_reason": r.not_modelled_reason or "",
+                "source": r.source,
+            }
+        )
+    return pd.DataFrame(rows)

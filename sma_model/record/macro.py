@@ -1,0 +1,90 @@
+"""The macro record (``data/macro.csv``): ROK CPI, defense budget, USD/KRW, US CPI.
+
+Values are stored as published (percent, ₩ trillion); :func:`macro_series` gives them in
+model units. Which columns exist and their units is :mod:`sma_model.series`' to say.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+
+from sma_model.errors import DataError
+from sma_model.record._reading import number, path_of, read_csv
+from sma_model.series import RECORD_COLUMNS, RECORD_SCALES
+
+__all__ = ["macro", "macro_series"]
+
+
+@functools.cache
+def _macro() -> pd.DataFrame:
+    name = "macro.csv"
+    rows = read_csv(name, ["series", "year", "value", "unit", "source", "note"])
+    path = path_of(name)
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for line, row in enumerate(rows, start=2):
+        series, unit = row["series"], row["unit"]
+        if series not in RECORD_COLUMNS:
+            raise DataError(
+                f"{path}, line {line}: unknown series {series!r}; known: {sorted(RECORD_COLUMNS)}"
+            )
+        if unit != RECORD_COLUMNS[series]:
+            raise DataError(
+                f"{path}, line {line}: {series} must be in {RECORD_COLUMNS[series]!r}, not {unit!r}"
+            )
+        try:
+            year = int(row["year"])
+        except ValueError:
+            raise DataError(f"{path}, line {line}: year={row['year']!r} is not a year") from None
+        if (series, year) in seen:
+            raise DataError(f"{path}, line {line}: {series} {year} appears twice")
+        seen.add((series, year))
+        if not row["source"].strip():
+            raise DataError(f"{path}, line {line}: {series} {year} has no source")
+        # inflation can be negative (US CPI 2009); levels and rates of exchange cannot
+        value = number(row["value"], path, line, "value", positive=unit != "percent")
+        out.append(
+            {
+                "series": series,
+                "year": year,
+                "value": value,
+                "unit": unit,
+                "source": row["source"],
+                "note": row["note"],
+            }
+        )
+    return pd.DataFrame(out).sort_values(["series", "year"], ignore_index=True)
+
+
+def macro() -> pd.DataFrame:
+    """The macro record in long form: ``series, year, value, unit, source, note``.
+
+    Series: ``rok_cpi_inflation`` [percent] (Statistics Korea), ``rok_defense_budget``
+    [KRW trillion] and ``rok_defense_budget_growth`` [percent] (Ministry of National
+    Defense), ``rok_share_of_npsc`` [percent] (MND's official estimate of Korea's share of
+    US non-personnel stationing costs, 2013 and 2018), ``usd_krw`` [KRW per USD, annual
+    average] (Bank of Korea),
+    ``us_cpi_inflation`` [percent] (US Bureau of Labor Statistics, CPI-U). Values are as
+    published; :func:`macro_series` converts them to model units.
+    """
+    return _macro().copy()
+
+
+@functools.cache
+def _macro_series(series: str) -> pd.Series:
+    if series not in RECORD_COLUMNS:
+        raise DataError(f"unknown macro series {series!r}; known: {sorted(RECORD_COLUMNS)}")
+    frame = _macro()
+    rows = frame.loc[frame["series"] == series]
+    values = rows["value"].to_numpy() * RECORD_SCALES[RECORD_COLUMNS[series]]
+    return pd.Series(values, index=rows["year"].to_numpy(), name=series)
+
+
+def macro_series(series: str) -> pd.Series:
+    """One macro series in model units, indexed by year.
+
+    Percent becomes a fraction (``2.1`` → ``0.021``) and KRW trillion becomes KRW.
+    """
+    return _macro_series(series).copy()

@@ -1,0 +1,36 @@
+"""Many scenarios at once: sweeps, Monte Carlo, sensitivity.
+
+Each compiles the scenario once and runs every sample through the same engine as
+:func:`sma_model.project`, in chunks, locally or on dask.
+
+- :mod:`~sma_model.sweeps.sweep`: :func:`sweep` and :func:`monte_carlo`, the front ends;
+- :mod:`~sma_model.sweeps.sampling`: grid, Latin hypercube, zipped and Monte Carlo samplers;
+- :mod:`~sma_model.sweeps.processes`: yearly processes a macro series can follow;
+- :mod:`~sma_model.sweeps.binding`: writing sampled values into a compiled plan;
+- :mod:`~sma_model.sweeps.chunks`: running chunks of samples (threads, dask) and
+  streaming their statistics;
+- :mod:`~sma_model.sweeps.results`: :class:`SweepResult`, :class:`MonteCarloResult`;
+- :mod:`~sma_model.sweeps.sensitivity`: one-at-a-time swings and Sobol' indices.
+"""
+
+from __future__ import annotations
+
+from sma_model.sweeps.processes import AR1, Bootstrap, LogRandomWalk, Normal
+from sma_model.sweeps.results import MonteCarloResult, SweepResult
+from sma_model.sweeps.sensitivity import OneAtATime, SobolIndices, one_at_a_time, sobol
+from sma_model.sweeps.sweep import monte_carlo, sweep
+
+__all__ = [
+    "AR1",
+    "Bootstrap",
+    "LogRandomWalk",
+    "MonteCarloResult",
+    "Normal",
+    "OneAtATime",
+    "SobolIndices",
+    "SweepResult",
+    "monte_carlo",
+    "one_at_a_time",
+    "sobol",
+    "sweep",
+]

@@ -1,0 +1,196 @@
+"""Units, scales and labels, and the conversion between won and dollars: the only place.
+
+Amounts inside the package are whole won or whole dollars; rates are fractions. People
+read them in larger units, and this module is the one that knows which:
+
+- tables and reprs: ₩ bn and $ m (:data:`TABLE_UNITS`);
+- plot axes: ₩ tn and $ bn (:data:`PLOT_UNITS`);
+- short labels in rule descriptions: ``₩1.519tn``, ``$5bn`` (:func:`short_money`).
+
+Column names carry their unit as a suffix (``payment_krw`` [KRW], ``payment_usd``
+[USD], ``_real`` for constant prices), so :func:`column_unit` reads the unit of any
+outcome column from its name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sma_model.errors import SMAModelError
+
+__all__ = [
+    "BILLION",
+    "CURRENCIES",
+    "PLOT_UNITS",
+    "TABLE_UNITS",
+    "billions",
+    "check_currency",
+    "column_unit",
+    "conversion_factor",
+    "convert",
+    "format_amounts",
+    "payment_column",
+    "plot_unit",
+    "short_money",
+    "symbol",
+    "table_unit",
+    "to_krw",
+    "to_other_currency",
+    "to_usd",
+]
+
+#: One billion, the unit of bases typed by hand (₩ bn, $ bn).
+BILLION = 1e9
+#: The currencies a payment can be set in.
+CURRENCIES = ("KRW", "USD")
+#: Scale and label for plot axes: an amount divided by the scale reads in the label.
+PLOT_UNITS = {"KRW": (1e12, "₩ tn"), "USD": (1e9, "$ bn")}
+#: Scale and label for tables and reprs.
+TABLE_UNITS = {"KRW": (1e9, "₩ bn"), "USD": (1e6, "$ m")}
+_SYMBOLS = {"KRW": "₩", "USD": "$"}
+
+
+def check_currency(currency: object) -> str:
+    """The upper-case currency code, or an error naming what is allowed.
+
+    Raises
+    ------
+    SMAModelError
+        ``currency`` is not ``"KRW"`` or ``"USD"`` (in any case).
+    """
+    code = str(currency).upper()
+    if code not in CURRENCIES:
+        raise SMAModelError(f"currency must be 'KRW' or 'USD', not {currency!r}")
+    return code
+
+
+def symbol(currency: str) -> str:
+    """``"₩"`` for KRW, ``"$"`` for USD."""
+    return _SYMBOLS[check_currency(currency)]
+
+
+def plot_unit(currency: str) -> tuple[str, float, str]:
+    """``(code, scale, label)`` for a plot axis: amounts / scale read in label (₩ tn, $ bn)."""
+    code = check_currency(currency)
+    return (code, *PLOT_UNITS[code])
+
+
+def table_unit(currency: str) -> tuple[float, str]:
+    """``(scale, label)`` for a table: amounts / scale read in label (₩ bn, $ m)."""
+    return TABLE_UNITS[check_currency(currency)]
+
+
+def column_unit(column: str) -> tuple[float, str]:
+    """Plot scale and label of an outcome column named with its currency (``total_krw``).
+
+    Columns without a currency suffix are dimensionless: ``(1.0, "")``.
+    """
+    stem = column.removesuffix("_real")
+    for code in CURRENCIES:
+        if stem.endswith("_" + code.lower()):
+            return PLOT_UNITS[code]
+    return 1.0, ""
+
+
+def short_money(amount: float, currency: str) -> str:
+    """A short label such as ``₩1.519tn`` or ``$5bn`` (four significant digits)."""
+    sign = symbol(currency)
+    for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if amount >= size:
+            return f"{sign}{amount / size:,.4g}{suffix}"
+    return f"{sign}{amount:,.0f}"
+
+
+def billions(amount: float, currency: str) -> str:
+    """An amount in billions with three decimals: ``₩2,000.000bn``."""
+    return f"{symbol(currency)}{amount / BILLION:,.3f}bn"
+
+
+def to_krw(amount: Any, is_usd: Any, usd_krw: Any) -> Any:
+    """Amounts in won: dollar amounts times the year's rate [KRW per USD], won amounts as they are.
+
+    Works elementwise on scalars and numpy arrays; an unknown rate gives NaN for dollar
+    amounts only. A single ``is_usd`` for every amount skips the elementwise choice (and
+    returns ``amount`` itself when it is already in won).
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        if np.ndim(is_usd) == 0:
+            return amount * usd_krw if is_usd else amount
+        return np.where(is_usd, np.multiply(amount, usd_krw), amount)
+
+
+def to_usd(amount: Any, is_usd: Any, usd_krw: Any) -> Any:
+    """Amounts in dollars: won amounts divided by the year's rate [KRW per USD]; see :func:`to_krw`."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if np.ndim(is_usd) == 0:
+            return amount if is_usd else amount / usd_krw
+        return np.where(is_usd, amount, np.divide(amount, usd_krw))
+
+
+def to_other_currency(amount: Any, from_usd: Any, usd_krw: Any) -> Any:
+    """Amounts carried into the other currency: dollars times ``usd_krw``, won divided by it."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if np.ndim(from_usd) == 0:
+            return amount * usd_krw if from_usd else amount / usd_krw
+        return np.where(from_usd, np.multiply(amount, usd_krw), np.divide(amount, usd_krw))
+
+
+def conversion_factor(from_usd: Any, into_usd: Any, usd_krw: Any) -> Any:
+    """The factor that carries an amount from one currency into another at ``usd_krw``.
+
+    1 where the currencies agree, ``usd_krw`` from dollars to won, ``1 / usd_krw`` from
+    won to dollars. Elementwise on scalars and arrays (``from_usd``/``into_usd`` are
+    booleans: is the currency USD).
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(
+            np.asarray(from_usd) == np.asarray(into_usd), 1.0, np.where(from_usd, usd_krw, 1.0 / usd_krw)
+        )
+
+
+def convert(amount: float, from_currency: str, into_currency: str, usd_krw: float) -> float:
+    """One amount from one currency into another at ``usd_krw`` [KRW per USD]."""
+    source, target = check_currency(from_currency), check_currency(into_currency)
+    if source == target:
+        return float(amount)
+    return float(to_other_currency(amount, source == "USD", usd_krw))
+
+
+def payment_column(frame: pd.DataFrame, currency: str, real: bool, notes: Sequence[str] = ()) -> str:
+    """The payment column for ``currency`` (nominal or real), or an error saying why it is unknown.
+
+    Raises
+    ------
+    SMAModelError
+        The currency is not KRW or USD, or the column is missing or incomplete (the
+        message carries the projection's notes, which say which assumption fills it).
+    """
+    code = check_currency(currency).lower()
+    column = f"payment_{code}" + ("_real" if real else "")
+    if column not in frame or frame[column].isna().any():
+        raise SMAModelError(
+            f"{column} is not known for every scenario here; {'; '.join(notes) or 'see .notes'}"
+        )
+    return column
+
+
+def format_amounts(summary: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a summary with amounts in ₩ bn / $ m and growth in percent, for display."""
+    out = pd.DataFrame(index=summary.index)
+    for column in summary:
+        values = summary[column]
+        stem = column.removesuffix("_real")
+        real = ", real" if stem != column else ""
+        code = stem[-3:].upper()
+        if stem[-4:-3] == "_" and code in CURRENCIES:
+            scale, unit = TABLE_UNITS[code]
+            out[f"{stem[:-4]} [{unit}{real}]"] = (values / scale).round(1)
+        elif column == "average_growth":
+            out["average_growth [%/yr]"] = (values * 100).round(2)
+        else:
+            out[column] = values
+    return out

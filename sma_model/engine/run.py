@@ -46,11 +46,12 @@ def iter_levels(plan: Plan) -> Iterator[tuple[int, np.ndarray]]:
     phase_anchor = np.ones(n_scen)
     rate_buffer = np.empty(n_scen)
     growth = np.empty(n_scen)
-    any_indexed = plan.indexed.any(axis=1)
-    all_indexed = plan.indexed.all(axis=1)
-    any_reset = plan.reset.any(axis=1)
-    any_phase = (plan.phase_step > 0).any(axis=1)
-    any_conversion = (plan.conversion != 1.0).any(axis=1)
+    # which years need each step at all, so a year of plain growth is one multiplication
+    any_indexed = np.asarray(plan.indexed.any(axis=1))
+    all_indexed = np.asarray(plan.indexed.all(axis=1))
+    any_reset = np.asarray(plan.reset.any(axis=1))
+    any_phase = np.asarray((plan.phase_step > 0).any(axis=1))
+    any_conversion = np.asarray((plan.conversion != 1.0).any(axis=1))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for t in range(n_years):
             rate = plan.rate[t]

@@ -91,9 +91,9 @@ def payment_curves(
     ax.set_ylabel(f"payment [{unit}, {price}]")
     ax.set_xlabel("year")
     ax.set_ylim(bottom=0)
-    first, last = ax.get_xlim()
-    years = projection.frame["year"]
-    ax.set_xlim(min(first, float(np.min(years)) - 0.5), float(np.max(years)) + 0.5)
+    left, _ = ax.get_xlim()
+    projected_years = projection.frame["year"]
+    ax.set_xlim(min(left, float(np.min(projected_years)) - 0.5), float(np.max(projected_years)) + 0.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left")
     return ax

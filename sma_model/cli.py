@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,9 +33,16 @@ def _scenario(ref: str) -> Scenario:
     """A preset name, or a path to a YAML/JSON scenario file."""
     if ref in presets.names():
         return presets.get(ref)
-    if Path(ref).suffix.lower() in (".yaml", ".yml", ".json") or Path(ref).exists():
+    if Path(ref).suffix.lower() in (".yaml", ".yml", ".json") or _exists(ref):
         return load_scenario(ref)
     return presets.get(ref)  # raises with the list of known presets
+
+
+def _exists(ref: str) -> bool:
+    try:
+        return Path(ref).exists()
+    except (OSError, ValueError):  # a name too long for a path, or holding a NUL
+        return False
 
 
 def _with_horizon(scenario: Scenario, horizon: int | None) -> Scenario:
@@ -77,6 +85,7 @@ def _show_projection(
     for note in proj.notes:
         _print(f"note: {note}")
     if args.csv:
+        sys.stdout.flush()  # what is printed comes first when --csv is /dev/stdout
         write_atomic(args.csv, (proj.frame if frame is None else frame).to_csv(index=False))
         _print(f"wrote {args.csv}")
     if args.plot:
@@ -94,8 +103,19 @@ def _check_outputs(args: argparse.Namespace) -> None:
             endings = ", ".join("." + f for f in sorted(formats))
             raise SMAModelError(f"--plot {args.plot}: the file name must end in one of {endings}")
     for option, value in (("--plot", args.plot), ("--csv", args.csv)):
-        if value and Path(value).is_dir():
-            raise SMAModelError(f"{option} {value}: that is a folder; give a file name")
+        if not value:
+            continue
+        path = Path(value)
+        try:
+            if path.is_dir():
+                raise SMAModelError(f"{option} {value}: that is a folder; give a file name")
+            folder = path.resolve().parent
+            if not folder.is_dir():
+                raise SMAModelError(
+                    f"{option} {value}: the folder {path.parent} does not exist; create it first"
+                )
+        except OSError as exc:
+            raise SMAModelError(f"{option} {value}: {exc.strerror or exc}") from None
 
 
 def _write_plot(proj: Projection, path: Path, currency: str, real: bool) -> None:
@@ -139,7 +159,6 @@ def _cmd_compare(args: argparse.Namespace) -> None:
     summary = comparison.summary(real=args.real, currency=args.currency).drop(
         columns=[c for c in comparison.summary(real=args.real).columns if c.startswith("final_payment")]
     )
-    summary["average_growth"] = proj.summary(growth_currency=args.currency)["average_growth"]
     prices = f"{proj.price_base_year} prices" if args.real else "nominal"
     footnote = (
         f"(differences against {baseline!r}, {prices}; NPV at {comparison.discount_rate:.1%} a year)"
@@ -230,16 +249,42 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    Every failure is one line on standard error (``sma-model: error: ...``) and exit
+    code 1: a modelling error, a file that cannot be read or written, a full disk or a
+    closed pipe on standard output.
+    """
     args = _parser().parse_args(argv)
     try:
         args.run(args)
+        sys.stdout.flush()
     except (SMAModelError, ValidationError) as exc:
-        sys.stderr.write(f"sma-model: error: {exc}\n")
-        return 1
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return _fail(str(exc))
+    except BrokenPipeError:  # e.g. piped into head: the reader has what it wanted
+        _drop_stdout()
         return 0
+    except OSError as exc:  # e.g. standard output is /dev/full
+        if exc.filename:
+            return _fail(f"{exc.filename}: {exc.strerror or exc}")
+        _drop_stdout()
+        return _fail(f"cannot write to standard output: {exc.strerror or exc}")
     return 0
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"sma-model: error: {message}\n")
+    return 1
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null so the exit-time flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (e.g. under capture)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,6 +20,7 @@ __all__ = [
     "SweepError",
     "UnknownPresetError",
     "UnknownScenarioError",
+    "YAMLInputError",
 ]
 
 
@@ -101,3 +102,26 @@ class UnknownPresetError(SMAModelError, KeyError):
 
 class NoSolutionError(SMAModelError):
     """No value in the searched range reaches the target; the message says what the range reaches."""
+
+
+class YAMLInputError(SMAModelError):
+    """Text that is not YAML, or YAML the safe loader refuses (too large, too deep, too many aliases).
+
+    Attributes
+    ----------
+    problem : str
+        What is wrong, without the place.
+    line : int or None
+        The line (from 1) where it was found, if known.
+    refused : bool
+        True when the text is valid YAML that breaks a limit (size, nesting, aliases),
+        False when it is not valid YAML.
+    """
+
+    def __init__(self, problem: str, line: int | None = None, refused: bool = False) -> None:
+        self.problem = problem
+        self.line = line
+        self.refused = refused
+        where = f"line {line}: " if line is not None else ""
+        kind = "" if refused else "not valid YAML: "
+        super().__init__(f"{where}{kind}{problem}")

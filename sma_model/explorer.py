@@ -4,7 +4,9 @@ In Jupyter, ``Explorer(sma.presets.get("status-quo"))`` shows sliders and a live
 
 Sliders move the first agreement's base (an amount or a rise), the cap of the last
 agreement's indexed rule, the won-dollar rate and CPI assumed for the years the record does
-not cover, and the horizon. Every change builds a validated scenario and projects it
+not cover, and the horizon. Each slider's range holds the scenario's own value (ipywidgets
+would otherwise clamp it silently to the range's end); a value the models refuse is shown
+as an error under the sliders, never clamped. Every change builds a validated scenario and projects it
 through the same engine as everything else, drawn beside the original scenario.
 """
 
@@ -58,31 +60,21 @@ class Explorer:
         if isinstance(first.base, Money):
             unit = f"{symbol(first.base.currency)} bn"
             value = first.base.amount / BILLION
-            self.sliders["base"] = widgets.FloatSlider(
-                value=value, min=value * 0.25, max=value * 4, step=value / 100, description=f"base ({unit})"
-            )
+            self._add("base", value, value * 0.25, value * 4, value / 100, f"base ({unit})")
         elif isinstance(first.base, Rise):
-            self.sliders["base"] = widgets.FloatSlider(
-                value=first.base.rate * 100, min=-20, max=100, step=0.1, description="rise (%)"
-            )
+            self._add("base", first.base.rate * 100, -20, 100, 0.1, "rise (%)")
         rule = scenario.agreements[-1].last_rule()
         if isinstance(rule, Indexed) and rule.cap is not None:
-            self.sliders["cap"] = widgets.FloatSlider(
-                value=rule.cap * 100, min=0, max=20, step=0.1, description="cap (%)"
-            )
+            self._add("cap", rule.cap * 100, 0, 20, 0.1, "cap (%)")
         assumptions = scenario.assumptions
         if isinstance(assumptions.usd_krw, float):
-            self.sliders["usd_krw"] = widgets.FloatSlider(
-                value=assumptions.usd_krw, min=800, max=2000, step=5, description="₩ per $"
-            )
+            self._add("usd_krw", assumptions.usd_krw, 800, 2000, 5, "₩ per $")
         if isinstance(assumptions.cpi, float):
-            self.sliders["cpi"] = widgets.FloatSlider(
-                value=assumptions.cpi * 100, min=-1, max=10, step=0.1, description="CPI (%)"
-            )
+            self._add("cpi", assumptions.cpi * 100, -1, 10, 0.1, "CPI (%)")
         self.sliders["horizon"] = widgets.IntSlider(
             value=scenario.end_year,
             min=scenario.start_year,
-            max=scenario.start_year + 40,
+            max=max(scenario.start_year + 40, scenario.end_year),
             description="horizon",
         )
         self.message = widgets.HTML()
@@ -93,6 +85,20 @@ class Explorer:
         self.box = widgets.VBox([*self.sliders.values(), self.message, self.output])
         self.projection: Projection | None = None
         self.update()
+
+    def _add(self, name: str, value: float, low: float, high: float, step: float, label: str) -> None:
+        """A slider from ``low`` to ``high``, widened to hold ``value``: a slider never clamps silently.
+
+        ipywidgets clamps a value outside a slider's range to its nearer end, so a
+        scenario with a 440 % rise or a cap of 25 % would be drawn as 100 % or 20 %
+        without a word; the range is stretched to include the scenario's own value.
+        """
+        slider = _widgets().FloatSlider(
+            value=value, min=min(low, value), max=max(high, value), step=step, description=label
+        )
+        if slider.value != value:  # pragma: no cover - the range holds the value
+            raise SMAModelError(f"the {name} slider cannot show {value:g}")
+        self.sliders[name] = slider
 
     def scenario(self) -> Scenario:
         """The scenario the sliders describe (validated)."""

@@ -13,7 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from sma_model._files import StrictLoader, load_yaml, save_figure, write_atomic
-from sma_model.errors import OutputError, ScenarioFileError, SMAModelError
+from sma_model.errors import OutputError, ScenarioFileError, SMAModelError, YAMLInputError
 from sma_model.model.scenario import Scenario
 
 __all__ = [
@@ -55,13 +55,14 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioFileError(f"{path}: nested too deeply to be a scenario") from None
     except json.JSONDecodeError as exc:
         raise ScenarioFileError(f"{path}, line {exc.lineno}: not valid JSON: {exc.msg}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioFileError(f"{path}{where}: not valid YAML: {problem}") from None
+    except YAMLInputError as exc:
+        where = f", line {exc.line}" if exc.line is not None else ""
+        kind = "" if exc.refused else "not valid YAML: "
+        raise ScenarioFileError(f"{path}{where}: {kind}{exc.problem}") from None
     except _DuplicateKey as exc:
         raise ScenarioFileError(f"{path}: the key {exc.args[0]!r} appears twice in one object") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise ScenarioFileError(f"{path}: not valid JSON: {exc}") from None
     if not isinstance(document, dict):
         raise ScenarioFileError(
             f"{path}: a scenario file holds a mapping (name, agreements, ...), not {type(document).__name__}"
@@ -79,11 +80,15 @@ class _DuplicateKey(ValueError):
 
 
 def _unique_json_keys(pairs: list[tuple[str, object]]) -> dict:
-    keys = [k for k, _ in pairs]
-    for key in keys:
-        if keys.count(key) > 1:
-            raise _DuplicateKey(key)
-    return dict(pairs)
+    """One JSON object as a dict, refusing a key given twice (linear in the number of keys)."""
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return document
 
 
 def _explain(exc: ValidationError) -> str:

@@ -14,7 +14,7 @@ outcome column from its name.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,7 @@ __all__ = [
     "conversion_factor",
     "convert",
     "format_amounts",
+    "format_table",
     "payment_column",
     "plot_unit",
     "short_money",
@@ -179,18 +180,49 @@ def payment_column(frame: pd.DataFrame, currency: str, real: bool, notes: Sequen
 
 
 def format_amounts(summary: pd.DataFrame) -> pd.DataFrame:
-    """A copy of a summary with amounts in ₩ bn / $ m and growth in percent, for display."""
+    """A copy of a summary in display units: amounts in ₩ bn / $ m, growth in percent.
+
+    Values are scaled, not rounded: a printer rounds each figure once, from its full value
+    (:func:`format_table`, or the CLI's float format), so printed digits are true. Renamed
+    columns carry their unit: ``total [₩ bn]``, ``average_growth [%/yr]``. ``attrs`` are kept.
+    """
     out = pd.DataFrame(index=summary.index)
-    for column in summary:
+    for column in summary.columns:
         values = summary[column]
         stem = column.removesuffix("_real")
         real = ", real" if stem != column else ""
         code = stem[-3:].upper()
         if stem[-4:-3] == "_" and code in CURRENCIES:
             scale, unit = TABLE_UNITS[code]
-            out[f"{stem[:-4]} [{unit}{real}]"] = (values / scale).round(1)
+            out[f"{stem[:-4]} [{unit}{real}]"] = values.astype(float) / scale
         elif column == "average_growth":
-            out["average_growth [%/yr]"] = (values * 100).round(2)
+            out["average_growth [%/yr]"] = values.astype(float) * 100
         else:
             out[column] = values
+    out.attrs = dict(summary.attrs)
     return out
+
+
+#: Decimals a displayed figure is rounded to, by its column (amounts in ₩ bn / $ m, growth
+#: in percent per year, ratios); any other float column gets :data:`DEFAULT_DECIMALS`.
+DISPLAY_DECIMALS = {"[₩ bn": 1, "[$ m": 1, "[%/yr]": 2, "ratio": 2}
+DEFAULT_DECIMALS = 2
+
+
+def format_table(table: pd.DataFrame, html: bool = False) -> str:
+    """A table from :func:`format_amounts` as text (or HTML), each figure rounded once.
+
+    Amounts show one decimal (₩ bn, $ m), growth and ratios two; unknown figures show
+    ``NaN``. Rounding happens here only, from the full value, so a printed digit is true.
+    """
+
+    def decimals(column: str) -> int:
+        return next((d for key, d in DISPLAY_DECIMALS.items() if key in column), DEFAULT_DECIMALS)
+
+    formatters: dict[str, Callable[..., str]] = {}
+    for column in table.columns:
+        if pd.api.types.is_float_dtype(table[column]):
+            formatters[column] = lambda v, d=decimals(str(column)): "NaN" if pd.isna(v) else f"{v:,.{d}f}"
+    if html:
+        return table.to_html(formatters=formatters)
+    return table.to_string(formatters=formatters)

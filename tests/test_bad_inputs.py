@@ -51,11 +51,11 @@ TERMS_CASES = [
     (lambda: agreement(escalation=sma.Schedule(rates={2027: 0.1})), "Schedule has no rate for 2028"),
     (lambda: agreement(extra_field=1), "extra_field\n  Extra inputs are not permitted"),
     (lambda: sma.Assumptions(cpi=math.nan), "cpi: nan is not finite"),
-    (lambda: sma.Assumptions(usd_krw=-3.0), "usd_krw: -3 is outside the allowed range 1 to 100000"),
+    (lambda: sma.Assumptions(usd_krw=-3.0), "usd_krw: -3 is outside the allowed range 400 to 5000"),
     (lambda: sma.Assumptions(cpi={2030: math.inf}), "cpi[2030]: inf is not finite"),
     (lambda: sma.Assumptions(cpi={"soon": 0.02}), "cpi: 'soon' is not a year"),
     (lambda: sma.Assumptions(cpi="high"), "cpi: 'high' is not a number"),
-    (lambda: sma.Assumptions(troops=0), "troops: 0 is outside the allowed range 1 to 1e+07"),
+    (lambda: sma.Assumptions(troops=0), "troops: 0 is outside the allowed range 1000 to 100000"),
     (lambda: sma.Assumptions(cpi={}), "cpi: an empty {year: value} series"),
     (lambda: sma.Assumptions(usd_krw={2030: True}), "usd_krw[2030]: True is not a number"),
     (lambda: sma.Assumptions(gpd=1.0), "gpd\n  Extra inputs are not permitted"),
@@ -186,11 +186,11 @@ MODEL_CASES = [
                         name="a",
                         start_year=2040,
                         term_years=50,
-                        base=krw(1e6),
-                        escalation=sma.Fixed(rate=10.0),
+                        base=krw(1e6),  # ₩1e15 * 1.5**18 > 1e18: overflows in 2058
+                        escalation=sma.Fixed(rate=0.5),
                     )
                 ],
-                assumptions=sma.Assumptions(use_record=False, usd_krw=1.0),
+                assumptions=sma.Assumptions(use_record=False, usd_krw=1000.0),
             )
         ),
         "beyond what the engine can represent",

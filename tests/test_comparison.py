@@ -115,7 +115,12 @@ def test_real_summary_and_ratio_in_dollars():
         use_record=False, usd_krw={2040: 1000.0, 2041: 2000.0}, cpi=0.10, us_cpi=0.0
     )
     flat = one_agreement(sma.Frozen(), start=2040, term=2, name="flat", assumptions=assumptions)
-    rising = one_agreement(sma.Fixed(rate=1.0), start=2040, term=2, name="rising", assumptions=assumptions)
+    # the payment doubles in 2041: a rise of 100 % sets a new agreement's base (a rule grows 50 % at most)
+    first = sma.Agreement(name="a", start_year=2040, term_years=1, base=krw(1000.0), escalation=sma.Frozen())
+    doubled = sma.Agreement(
+        name="b", start_year=2041, term_years=1, base=sma.Rise(rate=1.0), escalation=sma.Frozen()
+    )
+    rising = sma.Scenario(name="rising", agreements=[first, doubled], assumptions=assumptions)
     comparison = sma.compare([flat, rising], price_base_year=2040)
     real = comparison.summary(real=True)
     # in 2040 prices: flat 1000 + 1000/1.1; rising 1000 + 2000/1.1 [₩ bn]

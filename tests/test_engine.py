@@ -120,7 +120,8 @@ def test_scenarios_of_different_spans_run_in_one_batch():
 
 
 def test_overflow_is_reported_with_scenario_and_year():
-    scenario = one_agreement(sma.Fixed(rate=10.0), start=2030, term=40, name="runaway")
+    # ₩1,000bn growing 50 % a year passes the 1e18 limit after 35 years (1.5**35 > 1e6)
+    scenario = one_agreement(sma.Fixed(rate=0.5), start=2030, term=40, name="runaway")
     with pytest.raises(sma.NonFiniteResultError, match=r"'runaway': the payment for 20\d\d"):
         sma.project(scenario)
 

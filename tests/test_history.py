@@ -106,7 +106,7 @@ BROKEN_RECORDS = [
     ("payments.csv", lambda t: t.replace("\n2016,", "\n2015,"), "year 2015 appears twice"),
     (
         "payments.csv",
-        lambda t: re.sub(r"\n2017,.*", "\n2017,9th SMA,950.7,,,", t),
+        lambda t: re.sub(r"\n2017,.*", "\n2017,9th SMA,950.7,,published,,,", t),
         "year 2017 has an amount but no source",
     ),
     (
@@ -122,6 +122,42 @@ BROKEN_RECORDS = [
     ("macro.csv", lambda t: t.replace(",percent,", ",per cent,", 1), "must be in 'percent'"),
     ("agreements.yaml", lambda t: t.replace("term_years: 5", "term_years: 0", 1), "term_years"),
     ("agreements.yaml", lambda t: t + "\n- [unclosed", "not valid YAML"),
+    # issue 11, case 7: every value and year is checked against its range in sma_model.series
+    (
+        "macro.csv",
+        lambda t: t.replace("rok_cpi_inflation,2008,4.7,", "rok_cpi_inflation,2008,230,"),
+        "column value: rok_cpi_inflation 2008 = 230 is outside the plausible range -5 to 30 (percent",
+    ),
+    (
+        "macro.csv",
+        lambda t: t.replace("usd_krw,2010,1156.0,", "usd_krw,2010,0.0001,"),
+        "column value: usd_krw 2010 = 0.0001 is outside the plausible range 400 to 5000 (KRW per USD",
+    ),
+    (
+        "macro.csv",
+        lambda t: t.replace("us_cpi_inflation,2009,", "us_cpi_inflation,99999,"),
+        "column year: year = 99999 is outside the plausible range 1950 to 2100",
+    ),
+    (
+        "payments.csv",
+        lambda t: t.replace("\n2012,8th SMA,836.1,", "\n2012,8th SMA,836100,"),
+        "column payment_krw_bn: the 2012 payment = 836100 is outside the plausible range 100 to",
+    ),
+    (
+        "payments.csv",
+        lambda t: t.replace("\n1999,4th SMA,,330,", "\n99999,4th SMA,,330,"),
+        "column year: year = 99999 is outside the plausible range 1950",
+    ),
+    (
+        "agreements.yaml",
+        lambda t: t.replace("start_year: 1991", "start_year: 99999", 1),
+        "start_year\n  Input should be less than or equal to 2100",
+    ),
+    (
+        "agreements.yaml",
+        lambda t: t.replace("{amount: 150.0e+6, currency: USD}", "{amount: 150.0, currency: USD}", 1),
+        "1st SMA: base 150 USD is outside the plausible range",
+    ),
 ]
 
 

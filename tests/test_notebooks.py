@@ -34,7 +34,9 @@ def _images(cell: nbformat.NotebookNode) -> int:
 def test_notebook_runs_and_shows_every_figure(path, tmp_path):
     notebook = nbformat.read(path, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    assert all(not cell.get("outputs") for cell in code), f"{path.name}: commit notebooks with outputs stripped"
+    assert all(not cell.get("outputs") for cell in code), (
+        f"{path.name}: commit notebooks with outputs stripped"
+    )
     client = NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.text
 import numpy as np
 import pytest
 
@@ -68,6 +70,33 @@ def test_history_draws_every_published_year_and_every_sma():
     annotations = [t.get_text() for t in ax.texts if not t.get_text().isdigit()]
     assert annotations == ["US demands ~$5bn", "no deal: paid at 2019 level", "+13.9%"]
     assert ax.get_xlim()[1] == 2030.5
+
+
+def _segments_cross(a, b):
+    (p1, p2), (p3, p4) = a, b
+
+    def side(p, q, r):
+        return np.sign((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]))
+
+    return side(p1, p2, p3) != side(p1, p2, p4) and side(p3, p4, p1) != side(p3, p4, p2)
+
+
+def test_history_is_readable_with_a_projection_to_2035():
+    """Issue 14: the x-axis fits the projection, the ordinals stay clear of the title, no lines cross."""
+    proj = sma.project(sma.presets.get("status-quo"))
+    ax = sma.plot.history(projection=proj)
+    ax.set_title("a title")
+    assert ax.get_xlim()[1] == 2035.5
+    line = ax.get_lines()[0]
+    assert max(line.get_ydata()) < ax.get_ylim()[1]
+    ordinals = [t for t in ax.texts if t.get_text().isdigit()]
+    assert all(t.get_position()[1] < 1 and t.get_va() == "top" for t in ordinals)
+    ax.figure.canvas.draw()
+    lines = [(a.xy, a.xyann) for a in ax.texts if isinstance(a, matplotlib.text.Annotation)]
+    assert len(lines) == 3
+    assert not any(_segments_cross(a, b) for i, a in enumerate(lines) for b in lines[i + 1 :])
+    title = ax.title.get_window_extent()
+    assert not any(t.get_window_extent().overlaps(title) for t in ordinals)
 
 
 def test_history_with_a_projection_in_won():
@@ -138,6 +167,7 @@ def test_tornado_bars_start_at_the_base():
         {"assumptions.cpi": (0.0, 0.06), "agreements[0].escalation.cap": (0.01, 0.07)},
     )
     ax = data.plot()  # the tornado, labelled with the outcome one_at_a_time measured
+    data = data.frame
     base = data["outcome_base"].iloc[0] / 1e12
     lows, highs = ax.containers
     assert [bar.get_x() for bar in lows] == pytest.approx([base, base])

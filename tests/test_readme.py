@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import doctest
 import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -34,3 +37,16 @@ def test_readme_python_blocks_run(tmp_path, monkeypatch):
         plt.close("all")
     result = runner.summarize(verbose=False)
     assert result.failed == 0, f"{result.failed} README example(s) failed; see the output above"
+
+
+def test_readme_cli_output_is_what_the_cli_prints():
+    """Every ``$ sma-model ...`` block in README shows exactly what the command prints."""
+    text = README.read_text(encoding="utf-8")
+    shown = re.findall(r"```\n\$ (sma-model [^\n]*)\n(.*?)```", text, flags=re.S)
+    assert shown, "README shows no command output"
+    for command, output in shown:
+        args = shlex.split(command)[1:]
+        result = subprocess.run(
+            [sys.executable, "-m", "sma_model.cli", *args], capture_output=True, text=True, check=True
+        )
+        assert result.stdout == output, f"README's output of {command!r} is out of date"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import BN, krw, one_agreement, payments_bn
+from pydantic import ValidationError
 
 import sma_model as sma
 
@@ -59,7 +60,7 @@ def test_rise_base_builds_on_the_previous_payment():
         name="b", start_year=2021, term_years=2, base=sma.Rise(rate=0.083), escalation=sma.Fixed(rate=0.1)
     )
     scenario = sma.Scenario(
-        name="rise", agreements=[first, second], assumptions=sma.Assumptions(use_record=False, usd_krw=1.0)
+        name="rise", agreements=[first, second], assumptions=sma.Assumptions(use_record=False, usd_krw=1000.0)
     )
     assert payments_bn(scenario) == [1000.0, 1083.0, 1191.3]
 
@@ -94,7 +95,7 @@ def test_the_years_between_deals_follow_after_expiry():
         name="gap",
         agreements=[tenth, eleventh],
         after_expiry=sma.Frozen(),
-        assumptions=sma.Assumptions(use_record=False, usd_krw=1.0),
+        assumptions=sma.Assumptions(use_record=False, usd_krw=1000.0),
     )
     frame = sma.project(scenario).frame
     assert list(frame["payment_krw"].round(-8) / BN) == [1038.9, 1038.9, 1183.3, 1183.3]
@@ -113,3 +114,71 @@ def test_first_year_growth_is_measured_against_the_published_payment():
     # the record has 2019 = 1,038.9bn, so a 2020 base of 1,000bn is a 3.75 % fall
     frame = sma.project(one_agreement(sma.Frozen(), start=2020, term=1)).frame
     assert frame["growth_rate"].iloc[0] == pytest.approx(1000.0 / 1038.9 - 1.0)
+
+
+# A one-year agreement's rule is checked like a longer agreement's ------------------------
+
+
+@pytest.mark.parametrize(
+    ("escalation", "fragment"),
+    [
+        (sma.Schedule(rates={2099: 0.1}), "Schedule has no rate for 2021"),
+        (sma.PhaseIn(target=krw(1100.0), by_year=2019), r"PhaseIn.by_year \(2019\) is before"),
+        ({2099: sma.Fixed(rate=0.1)}, "the first rule must start in 2021"),
+    ],
+)
+def test_a_one_year_agreements_rule_is_validated(escalation, fragment):
+    # the base sets 2020, so the rule governs from 2021 when it is rolled over
+    with pytest.raises(ValidationError, match=fragment):
+        sma.Agreement(name="a", start_year=2020, term_years=1, base=krw(1000.0), escalation=escalation)
+
+
+def test_a_one_year_agreements_valid_rule_rolls_over():
+    rule = sma.Schedule(rates={2021: 0.1, 2022: 0.2})
+    agreement = sma.Agreement(name="a", start_year=2020, term_years=1, base=krw(1000.0), escalation=rule)
+    scenario = sma.Scenario(
+        name="s", agreements=[agreement], horizon=2022, assumptions=sma.Assumptions(use_record=False)
+    )
+    assert payments_bn(scenario) == [1000.0, 1100.0, 1320.0]
+
+
+# A phase-in to a target in the other currency, reached after the horizon -----------------
+
+
+def _won_deal_then_dollar_phase_in(usd_krw):
+    first = sma.Agreement(
+        name="won", start_year=2030, term_years=1, base=krw(1300.0), escalation=sma.Frozen()
+    )
+    second = sma.Agreement(
+        name="to $2bn",
+        start_year=2031,
+        term_years=3,
+        base=None,
+        currency="KRW",
+        escalation=sma.PhaseIn(target=sma.Money(amount=2e9, currency="USD"), by_year=2035, shape="linear"),
+    )
+    return sma.Scenario(
+        name="s", agreements=[first, second], assumptions=sma.Assumptions(use_record=False, usd_krw=usd_krw)
+    )
+
+
+def test_a_phase_in_target_in_dollars_converts_at_by_year_past_the_horizon():
+    # the target $2bn at 2035's 1500 won per dollar is 3000bn won, reached in 5 equal steps
+    # from 1300bn (2030): +340bn a year; the agreement ends in 2033, before by_year
+    years = {y: 1000.0 for y in range(2029, 2035)} | {2035: 1500.0}
+    assert payments_bn(_won_deal_then_dollar_phase_in(years)) == [1300.0, 1640.0, 1980.0, 2320.0]
+
+
+def test_a_sweep_of_the_exchange_rate_reconverts_a_target_past_the_horizon():
+    # at c won per dollar the target is 2c bn won: c = 1000 -> steps of +140bn, c = 1500 -> +340bn
+    result = sma.sweep(_won_deal_then_dollar_phase_in(1200.0), {"assumptions.usd_krw": [1000.0, 1500.0]})
+    expected = [(1300 + 1440 + 1580 + 1720) * BN, (1300 + 1640 + 1980 + 2320) * BN]
+    assert result.frame["total_krw"].tolist() == pytest.approx(expected)
+
+
+def test_a_phase_in_target_without_an_exchange_rate_for_by_year_names_it():
+    years = {y: 1000.0 for y in range(2029, 2034)}  # nothing for 2035
+    with pytest.raises(
+        sma.MissingAssumptionError, match=r"'usd_krw' has no value for 2035 \(.*PhaseIn.by_year"
+    ):
+        sma.project(_won_deal_then_dollar_phase_in(years))

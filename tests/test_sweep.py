@@ -372,7 +372,11 @@ def test_monte_carlo_errors():
 def test_one_at_a_time_gives_tornado_data():
     scenario = dollar_deal(2)
     ranges = {"assumptions.usd_krw": (1200.0, 1600.0), "agreements[0].base.amount": (4e9, 6e9)}
-    table = sma.one_at_a_time(scenario, ranges)
+    result = sma.one_at_a_time(scenario, ranges)
+    assert isinstance(result, sma.OneAtATime) and not isinstance(result, pd.DataFrame)
+    assert result.outcome == "total_krw"
+    assert result.parameters == ["agreements[0].base.amount", "assumptions.usd_krw"]
+    table = result.frame
     assert table["parameter"].tolist() == ["agreements[0].base.amount", "assumptions.usd_krw"]
     row = table.set_index("parameter").loc["assumptions.usd_krw"]
     assert row["outcome_low"] == pytest.approx(2 * 5e9 * 1200)
@@ -385,7 +389,10 @@ def test_sobol_indices_split_an_additive_outcome():
     pytest.importorskip("SALib")
     scenario = dollar_deal(1)  # won payment = amount * fx: both matter, nothing else does
     bounds = {"assumptions.usd_krw": (1300.0, 1500.0), "agreements[0].base.amount": (4.9e9, 5.1e9)}
-    table = sma.sobol(scenario, bounds, n=256, rng=1, outcomes=["total_krw", "total_usd"], per_year=True)
+    result = sma.sobol(scenario, bounds, n=256, rng=1, outcomes=["total_krw", "total_usd"], per_year=True)
+    assert isinstance(result, sma.SobolIndices) and not isinstance(result, pd.DataFrame)
+    assert result.outcomes == ["total_krw", "total_usd", "payment_krw"]
+    table = result.frame
     krw = table[(table["outcome"] == "total_krw")].set_index("parameter")
     assert krw["ST"].sum() == pytest.approx(1.0, abs=0.1)
     usd_rows = table[(table["outcome"] == "total_usd")].set_index("parameter")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -9,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sma_model.analysis.projection import Projection, project
+from sma_model.analysis.projection import Projection, average_growth, by_scenario, project, total
 from sma_model.errors import ScenarioError
 from sma_model.model.scenario import Scenario
 from sma_model.plotting.payments import comparison_bars
-from sma_model.units import format_amounts
+from sma_model.units import check_currency, format_amounts, format_table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -25,6 +26,8 @@ __all__ = ["Comparison", "compare"]
 DEFAULT_DISCOUNT_RATE = 0.03
 
 _AMOUNTS = ("payment_krw", "payment_usd", "payment_krw_real", "payment_usd_real")
+#: Yearly flows an NPV is defined for (and their ``_real`` forms).
+_FLOWS = ("payment_krw", "payment_usd", "difference_krw", "difference_usd")
 
 
 def compare(
@@ -42,24 +45,32 @@ def compare(
     baseline
         The scenario (or its name) the others are measured against; default the first.
     discount_rate
-        Nominal yearly rate for the NPV of differences [fraction, -0.5 to 1]; default 3 %
-        (an illustrative choice). Differences are discounted to the first compared year.
+        Nominal yearly rate for the NPV of differences [fraction, above -0.5, at most 1];
+        default 3 % (an illustrative choice). Amounts are discounted to the first compared
+        year (the first year every scenario covers); see :meth:`Comparison.npv`.
     price_base_year
-        Year whose prices the real columns use (see :func:`sma_model.project`).
+        Year whose prices the real columns use (see :func:`sma_model.project`). With a
+        :class:`Projection` it must be None or the projection's own.
 
     Returns
     -------
     Comparison
+
+    Raises
+    ------
+    ScenarioError
+        A discount rate outside its range, a baseline not among the scenarios, scenarios
+        that share no year, or a ``price_base_year`` that differs from a given projection's.
     """
-    if (
-        isinstance(discount_rate, bool)
-        or not isinstance(discount_rate, (int, float))
-        or not np.isfinite(discount_rate)
-        or not -0.5 < discount_rate <= 1.0
-    ):
-        raise ScenarioError(f"discount_rate must be between -0.5 and 1 (a fraction), not {discount_rate!r}")
+    _check_rate(discount_rate)
     if isinstance(scenarios, Projection):
         projection = scenarios
+        if price_base_year is not None and price_base_year != projection.price_base_year:
+            raise ScenarioError(
+                f"price_base_year={price_base_year!r}, but the projection is in "
+                f"{projection.price_base_year} prices; project with price_base_year={price_base_year!r} "
+                "or leave it out"
+            )
     else:
         scenarios = list(scenarios)
         if isinstance(baseline, Scenario) and baseline not in scenarios:
@@ -129,54 +140,150 @@ class Comparison:
         return self.projection.names
 
     def npv(self, column: str = "difference_krw", discount_rate: float | None = None) -> pd.Series:
-        """Net present value of a yearly column per scenario.
+        """Net present value of a yearly amount per scenario, over the compared years.
 
-        Each year's value is divided by ``(1 + discount_rate) ** (year - first year)``,
-        the first year being the baseline's first.
+        With ``t0`` the first compared year (the first year every scenario covers) and
+        ``i`` the nominal discount rate:
+
+        - nominal columns (``payment_krw``, ``payment_usd``, ``difference_krw``,
+          ``difference_usd``): ``NPV = sum_t x_t / (1 + i) ** (t - t0)``, in ``t0`` money
+          [KRW or USD];
+        - real columns (the same with ``_real``): the nominal NPV expressed in
+          ``price_base_year`` prices, ``NPV_real = NPV_nominal / P(t0)`` with ``P`` the
+          scenario's price level (ROK CPI for won, US CPI for dollars; 1 in the base year).
+          This equals discounting the real amounts at the real rate ``(1 + i) / (1 +
+          inflation_t) - 1`` year by year; discounting real amounts at the nominal rate
+          would count inflation twice. A real difference's NPV is the scenario's real NPV
+          minus the baseline's.
+
+        Parameters
+        ----------
+        column
+            One of the amount columns above.
+        discount_rate
+            Nominal rate [fraction per year]; default :attr:`discount_rate`.
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by scenario name; NaN for a scenario whose amounts are unknown.
+
+        Raises
+        ------
+        ScenarioError
+            ``column`` is not an amount column of this comparison (the message suggests
+            close ones), or the rate is out of range.
         """
-        if column not in self.frame:
-            raise KeyError(f"{column!r} is not in this comparison; columns: {list(self.frame.columns)}")
-        rate = self.discount_rate if discount_rate is None else discount_rate
-        first = self.frame["year"].min()
-        factor = (1.0 + rate) ** -(self.frame["year"] - first).to_numpy(dtype=float)
-        discounted = self.frame[column].astype(float).to_numpy() * factor
-        series = pd.Series(discounted, index=self.frame["scenario"])
-        return series.groupby(level=0, sort=False).sum(min_count=1)
+        rate = self.discount_rate if discount_rate is None else _check_rate(discount_rate)
+        flows = [c for c in self.frame.columns if c.removesuffix("_real") in _FLOWS]
+        if not isinstance(column, str) or column not in flows:
+            close = difflib.get_close_matches(str(column), flows, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise ScenarioError(
+                f"column={column!r} is not an amount column of this comparison{hint} "
+                f"NPV is defined for: {', '.join(flows)}"
+            )
+        years = self.frame.loc[self.frame["scenario"] == self.baseline, "year"].to_numpy()
+        factor = (1.0 + rate) ** -(years - years[0]).astype(float)
+        stem, real = column.removesuffix("_real"), column.endswith("_real")
+        if not real:
+            values = by_scenario(self.frame, column, self.names)
+            return pd.Series({name: float(np.sum(v * factor)) for name, v in values.items()}, name=column)
+        code = stem[-3:]
+        payment = f"payment_{code}"
+        nominal = by_scenario(self.frame, payment, self.names)
+        known = by_scenario(self.frame, f"{payment}_real", self.names)
+        price = self._price_level(code, int(years[0]))
+        present = pd.Series(
+            {
+                name: float(np.sum(v * factor)) / price[name] if np.isfinite(known[name]).all() else np.nan
+                for name, v in nominal.items()
+            },
+            name=column,
+        )
+        if stem.startswith("difference_"):
+            present = present - present[self.baseline]
+        return present
+
+    def _price_level(self, code: str, year: int) -> dict[str, float]:
+        """Each scenario's price level in ``year`` relative to the price base year (1 there)."""
+        plan = self.projection.plan
+        levels = np.broadcast_to(plan.rok_price if code == "krw" else plan.us_price, plan.shape)
+        row = int(np.searchsorted(plan.years, year))
+        return {name: float(levels[row, plan.names.index(name)]) for name in self.names}
 
     def summary(self, real: bool = False, currency: str = "KRW") -> pd.DataFrame:
-        """One row per scenario over the compared years: totals, differences, NPV, ratio.
+        """One row per scenario over the compared years: totals, differences, NPV, ratio, growth.
+
+        The compared years are those every scenario covers (a note says so when some
+        scenario covers more). Each figure is defined once (docs/how-the-numbers-are-made.md):
+
+        - ``total_krw`` = sum of ``payment_krw`` over the compared years [KRW]; likewise
+          ``total_usd`` [USD] and, with ``real=True``, ``total_krw_real`` /
+          ``total_usd_real`` [KRW / USD at ``price_base_year`` prices];
+        - ``difference_*`` = the scenario's total - the baseline's total (equal to the sum
+          of the yearly differences);
+        - ``npv_difference_*`` = :meth:`npv` of the yearly differences, discounted at the
+          nominal :attr:`discount_rate` to the first compared year; the real form is the
+          nominal NPV in base-year prices (see :meth:`npv`);
+        - ``final_payment_*``: the last compared year's payment;
+        - ``ratio_to_baseline`` = total / baseline total, in ``currency``;
+        - ``average_growth``: compound growth per year of the payment in ``currency``
+          (real with ``real=True``) from the first to the last compared year
+          (:func:`~sma_model.analysis.projection.average_growth`).
+
+        A figure whose inputs are unknown is NaN (``summary.attrs["notes"]`` says why),
+        never 0. Nominal figures do not depend on ``price_base_year``.
 
         Parameters
         ----------
         real
             Use constant-price amounts (``payment_krw_real``, ``payment_usd_real``).
         currency
-            The currency ``ratio_to_baseline`` is measured in (``"KRW"`` or ``"USD"``).
+            ``"KRW"`` or ``"USD"`` (any case): the currency of ``ratio_to_baseline`` and
+            ``average_growth``.
 
         Returns
         -------
         pandas.DataFrame
-            Columns (those whose inputs exist): ``total_krw``, ``total_usd`` [won, dollars;
-            ``_real`` appended with ``real=True``], ``difference_*`` (total - baseline
-            total), ``npv_difference_*`` (at :attr:`discount_rate`), ``final_payment_*``,
-            ``ratio_to_baseline`` (of totals).
+            Indexed by ``scenario``: for each currency whose amounts exist, ``total_*``,
+            ``difference_*``, ``npv_difference_*``, ``final_payment_*`` (``_real`` appended
+            with ``real=True``); then ``ratio_to_baseline`` [ratio] and ``average_growth``
+            [fraction per year].
+
+        Raises
+        ------
+        SMAModelError
+            ``currency`` is not KRW or USD.
         """
+        code = check_currency(currency).lower()
         suffix = "_real" if real else ""
-        grouped = self.frame.groupby("scenario", sort=False)
         out = pd.DataFrame(index=pd.Index(self.names, name="scenario"))
-        for code in ("krw", "usd"):
-            column = f"payment_{code}{suffix}"
+        notes: list[str] = []
+        for c in ("krw", "usd"):
+            column = f"payment_{c}{suffix}"
             if column not in self.frame:
                 continue
-            totals = grouped[column].sum(min_count=1)
-            out[f"total_{code}{suffix}"] = totals
-            out[f"difference_{code}{suffix}"] = totals - totals[self.baseline]
-            out[f"npv_difference_{code}{suffix}"] = self.npv(f"difference_{code}{suffix}")
-            out[f"final_payment_{code}{suffix}"] = grouped[column].last(skipna=False)
-        preferred = f"total_{str(currency).lower()}{suffix}"
-        basis = next((c for c in (preferred, f"total_krw{suffix}", f"total_usd{suffix}") if c in out), None)
-        if basis is not None:
-            out["ratio_to_baseline"] = out[basis] / out.loc[self.baseline, basis]
+            paid = by_scenario(self.frame, column, self.names)
+            totals = pd.Series({name: total(v) for name, v in paid.items()})
+            out[f"total_{c}{suffix}"] = totals
+            out[f"difference_{c}{suffix}"] = totals - totals[self.baseline]
+            out[f"npv_difference_{c}{suffix}"] = self.npv(f"difference_{c}{suffix}")
+            out[f"final_payment_{c}{suffix}"] = [v[-1] for v in paid.values()]
+        basis = f"payment_{code}{suffix}"
+        if f"total_{code}{suffix}" in out:
+            out["ratio_to_baseline"] = (
+                out[f"total_{code}{suffix}"] / out.loc[self.baseline, f"total_{code}{suffix}"]
+            )
+            paid = by_scenario(self.frame, basis, self.names)
+            out["average_growth"] = [average_growth(v[0], v[-1], len(v) - 1) for v in paid.values()]
+            if len(next(iter(paid.values()))) == 1:
+                notes.append("average_growth is NaN: one compared year has no growth")
+        else:
+            out["ratio_to_baseline"] = np.nan
+            out["average_growth"] = np.nan
+            notes.append(f"ratio_to_baseline and average_growth are NaN: {basis} is left out (see the notes)")
+        out.attrs["notes"] = notes
         return out
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
@@ -186,12 +293,31 @@ class Comparison:
 
     def __repr__(self) -> str:
         head = f"Comparison against {self.baseline!r} ({self.discount_rate:.1%} discount rate)"
-        return f"{head}\n{format_amounts(self.summary()).to_string()}"
+        summary = self.summary()
+        notes = "".join(f"\nnote: {n}" for n in [*self.notes, *summary.attrs["notes"]])
+        return f"{head}\n{format_table(format_amounts(summary))}{notes}"
 
     def _repr_html_(self) -> str:
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        summary = self.summary()
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in [*self.notes, *summary.attrs["notes"]])
         return (
             f"<div><strong>Comparison</strong> against {html.escape(self.baseline)} "
             f"<small>(NPV at {self.discount_rate:.1%} a year)</small>"
-            f"{format_amounts(self.summary()).to_html()}" + (f"<ul>{notes}</ul>" if notes else "") + "</div>"
+            f"{format_table(format_amounts(summary), html=True)}"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
         )
+
+
+def _check_rate(discount_rate: object) -> float:
+    """The discount rate as a float, or a :class:`ScenarioError` saying what is allowed."""
+    if (
+        isinstance(discount_rate, bool)
+        or not isinstance(discount_rate, (int, float, np.integer, np.floating))
+        or not np.isfinite(discount_rate)
+        or not -0.5 < discount_rate <= 1.0
+    ):
+        raise ScenarioError(
+            f"discount_rate must be between -0.5 and 1 (a fraction, above -0.5), not {discount_rate!r}"
+        )
+    return float(discount_rate)

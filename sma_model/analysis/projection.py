@@ -22,12 +22,21 @@ from sma_model.engine.run import run
 from sma_model.errors import UnknownScenarioError
 from sma_model.model.scenario import Scenario
 from sma_model.plotting.payments import payment_curves
-from sma_model.units import conversion_factor, format_amounts, payment_column, table_unit, to_krw, to_usd
+from sma_model.units import (
+    check_currency,
+    conversion_factor,
+    format_amounts,
+    format_table,
+    payment_column,
+    table_unit,
+    to_krw,
+    to_usd,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["Projection", "project"]
+__all__ = ["Projection", "average_growth", "by_scenario", "project", "total"]
 
 
 def project(scenarios: Scenario | Sequence[Scenario], price_base_year: int | None = None) -> Projection:
@@ -51,11 +60,44 @@ def project(scenarios: Scenario | Sequence[Scenario], price_base_year: int | Non
     >>> import sma_model as sma
     >>> sma11 = sma.history.agreement("11th SMA")
     >>> proj = sma.project(sma.Scenario(name="11th SMA", agreements=[sma11]))
-    >>> round(proj.frame["payment_krw"].iloc[1] / 1e9, 1)  # 2021: +13.9 %
+    >>> round(float(proj.frame["payment_krw"].iloc[1]) / 1e9, 1)  # 2021: +13.9 %
     1183.3
     """
     plan = compile_plan(scenarios, price_base_year=price_base_year)
     return Projection(plan, run(plan))
+
+
+def total(values: np.ndarray) -> float:
+    """The sum of yearly amounts [their unit]; NaN if any year is unknown (never a partial sum)."""
+    return float(np.sum(np.asarray(values, dtype=float)))
+
+
+def average_growth(first: float, last: float, years: int) -> float:
+    """Compound growth per year that takes ``first`` to ``last`` in ``years`` years.
+
+    ``(last / first) ** (1 / years) - 1`` [fraction per year]. NaN when ``years`` is 0 (one
+    year has no growth) or an amount is unknown or not positive; never 0 for unknown.
+
+    Examples
+    --------
+    >>> round(average_growth(1000.0, 1210.0, 2), 12)
+    0.1
+    """
+    if years <= 0 or not (np.isfinite(first) and np.isfinite(last)) or first <= 0 or last <= 0:
+        return float("nan")
+    return float((last / first) ** (1.0 / years) - 1.0)
+
+
+def by_scenario(frame: pd.DataFrame, column: str, names: Sequence[str]) -> dict[str, np.ndarray]:
+    """Each scenario's values of ``column`` in year order, as floats with NaN for <NA>."""
+    values = frame[column].to_numpy(dtype=float, na_value=np.nan)
+    rows = frame.groupby("scenario", sort=False).indices
+    return {name: values[rows[name]] for name in names}
+
+
+def _names_text(names: Sequence[str]) -> str:
+    shown = ", ".join(repr(n) for n in names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 class Projection:
@@ -103,37 +145,63 @@ class Projection:
         return list(self.plan.names)
 
     def summary(self, growth_currency: str = "KRW") -> pd.DataFrame:
-        """One row per scenario: span, totals, final-year payment, average growth.
+        """One row per scenario over its own years: span, totals, final-year payment, average growth.
+
+        Every figure is defined once, in docs/how-the-numbers-are-made.md; in short:
+
+        - ``total_krw`` = sum of ``payment_krw`` over the scenario's years, first to last
+          [KRW]; ``total_usd`` likewise [USD] (each year converted at its own USD/KRW);
+        - ``final_payment_krw``, ``final_payment_usd``: the last year's payment;
+        - ``average_growth`` = :func:`average_growth` of the payment in ``growth_currency``
+          from the first to the last year [fraction per year, compound]: one-off jumps,
+          new bases and currency switches count, as they change what is paid.
+
+        A figure whose inputs are unknown is NaN, never 0: a total or final payment in a
+        currency the scenario lacks (no USD/KRW for a year), an ``average_growth`` of a
+        one-year scenario or in a currency the frame lacks. ``summary.attrs["notes"]`` says
+        why. Figures do not depend on ``price_base_year`` (they are nominal).
 
         Parameters
         ----------
         growth_currency
-            Currency in which ``average_growth`` is measured (``"KRW"`` or ``"USD"``);
-            the other is used where this one is unknown.
+            ``"KRW"`` or ``"USD"`` (any case): the currency ``average_growth`` is measured in.
 
         Returns
         -------
         pandas.DataFrame
-            Indexed by ``scenario``: ``first_year``, ``last_year``, ``total_krw``
-            [KRW], ``total_usd`` [USD], ``final_payment_krw`` [KRW],
-            ``final_payment_usd`` [USD], ``average_growth`` [fraction per year,
-            compound, first to last year, in ``growth_currency``]. Totals and
-            finals appear for the currencies the frame has.
+            Indexed by ``scenario``: ``first_year``, ``last_year``, ``total_krw`` [KRW],
+            ``final_payment_krw`` [KRW], ``total_usd`` [USD], ``final_payment_usd`` [USD]
+            (for the currencies the frame has), ``average_growth`` [fraction per year].
+
+        Raises
+        ------
+        SMAModelError
+            ``growth_currency`` is not KRW or USD.
         """
+        code = check_currency(growth_currency).lower()
         frame = self.frame
-        grouped = frame.groupby("scenario", sort=False)
-        out = pd.DataFrame({"first_year": grouped["year"].min(), "last_year": grouped["year"].max()})
+        years = by_scenario(frame, "year", self.names)
+        out = pd.DataFrame(index=pd.Index(self.names, name="scenario"))
+        out["first_year"] = [int(y[0]) for y in years.values()]
+        out["last_year"] = [int(y[-1]) for y in years.values()]
+        notes: list[str] = []
         for currency in ("krw", "usd"):
             column = f"payment_{currency}"
             if column in frame:
-                out[f"total_{currency}"] = grouped[column].sum(min_count=1)
-                out[f"final_payment_{currency}"] = grouped[column].last(skipna=False)
-        preferred = "payment_usd" if growth_currency.upper() == "USD" else "payment_krw"
-        order = (preferred, "payment_krw", "payment_usd")
-        basis = next((c for c in order if c in frame), "payment")
-        first, last = grouped[basis].first(), grouped[basis].last()
-        span = (out["last_year"] - out["first_year"]).replace(0, np.nan)
-        out["average_growth"] = ((last / first) ** (1.0 / span) - 1.0).fillna(0.0)
+                paid = by_scenario(frame, column, self.names)
+                out[f"total_{currency}"] = [total(v) for v in paid.values()]
+                out[f"final_payment_{currency}"] = [v[-1] for v in paid.values()]
+        basis = f"payment_{code}"
+        if basis in frame:
+            paid = by_scenario(frame, basis, self.names)
+            out["average_growth"] = [average_growth(v[0], v[-1], len(v) - 1) for v in paid.values()]
+        else:
+            out["average_growth"] = np.nan
+            notes.append(f"average_growth is NaN: {basis} is left out (see the notes)")
+        one_year = [name for name, y in years.items() if len(y) == 1]
+        if one_year and basis in frame:
+            notes.append(f"average_growth is NaN for {_names_text(one_year)}: one year has no growth")
+        out.attrs["notes"] = notes
         return out
 
     def scenario(self, name: str) -> pd.DataFrame:
@@ -163,21 +231,27 @@ class Projection:
 
     def __repr__(self) -> str:
         head = f"Projection of {len(self.names)} scenario(s): {', '.join(self.names)}"
-        body = format_amounts(self.summary()).to_string()
-        notes = "".join(f"\nnote: {n}" for n in self.notes)
+        summary = self.summary()
+        body = format_table(format_amounts(summary))
+        notes = "".join(f"\nnote: {n}" for n in [*self.notes, *summary.attrs["notes"]])
         return f"{head}\n{body}{notes}"
 
     def _repr_html_(self) -> str:
         names = ", ".join(html.escape(n) for n in self.names)
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        summary = self.summary()
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in [*self.notes, *summary.attrs["notes"]])
         return (
             f"<div><strong>Projection</strong> of {len(self.names)} scenario(s): {names}"
             f"<br><small>real terms in {self.price_base_year} prices</small>"
-            f"{format_amounts(self.summary()).to_html()}" + (f"<ul>{notes}</ul>" if notes else "") + "</div>"
+            f"{format_table(format_amounts(summary), html=True)}"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
         )
 
 
 def _build_frame(plan: Plan, payments: np.ndarray) -> tuple[pd.DataFrame, list[str]]:
+    # long: every derived column and its note in one pass, so the all-or-nothing rule per
+    # scenario is written once
     s_idx, t_idx = np.nonzero(plan.active.T)  # scenario-major, years in order
     cells = (t_idx, s_idx)
     native = payments[cells]

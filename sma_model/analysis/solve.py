@@ -8,24 +8,67 @@
 
 Searches evaluate many candidates per round as one batch through the engine, and narrow
 the bracket until it is below ``tolerance``. When no value in the range works, a
-:class:`NoSolutionError` says what the range can reach.
+:class:`NoSolutionError` says what the range can reach. A tolerance finer than float64
+can resolve over the range (:func:`resolution`) is refused before the search starts,
+and no search runs more than :data:`MAX_ROUNDS` rounds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
 
 from sma_model.analysis.projection import Projection, project
 from sma_model.errors import NoSolutionError, SMAModelError
 from sma_model.model.scenario import Scenario
-from sma_model.model.terms import Fixed, Indexed, Money
+from sma_model.model.terms import Currency, Fixed, Indexed, Money
 from sma_model.units import billions, payment_column
 
-__all__ = ["NoSolutionError", "base", "cap", "escalation_rate", "first_year_over", "gap_closes"]
+__all__ = [
+    "MAX_ROUNDS",
+    "NoSolutionError",
+    "base",
+    "cap",
+    "escalation_rate",
+    "first_year_over",
+    "gap_closes",
+    "resolution",
+]
 
 _CANDIDATES = 33
+#: The most rounds a search runs: each narrows the bracket 32-fold, so about 11 rounds
+#: take any float64 range down to its :func:`resolution`.
+MAX_ROUNDS = 40
+
+
+def resolution(low: float, high: float) -> float:
+    """The finest tolerance a search over ``[low, high]`` can reach in float64.
+
+    Four units in the last place of the larger end: below that, candidates between the
+    bracket's ends round onto the ends and the bracket stops narrowing.
+    """
+    return 4.0 * float(np.spacing(max(abs(low), abs(high))))
+
+
+def _number(value: Any, what: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise SMAModelError(f"{what} must be a number, not {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def _check_question(scenario: Any, target: Any, by_year: Any, target_name: str = "target") -> None:
+    """The arguments every search shares: a Scenario, an amount of Money, a whole year."""
+    if not isinstance(scenario, Scenario):
+        raise SMAModelError(f"scenario must be a sma_model.Scenario, not {type(scenario).__name__}")
+    if not isinstance(target, Money):
+        raise SMAModelError(
+            f"{target_name} must be a sma_model.Money(amount=..., currency='KRW' or 'USD'), "
+            f"not {type(target).__name__} {target!r}"
+        )
+    if isinstance(by_year, (bool, np.bool_)) or not isinstance(by_year, (int, np.integer)):
+        raise SMAModelError(f"by_year must be a whole year, not {by_year!r}")
 
 
 def _payment_in(projection: Projection, year: int, currency: str) -> np.ndarray:
@@ -52,11 +95,19 @@ def _search(
 
     Assumes the payment does not fall as the value rises.
     """
+    low, high = _number(low, f"{what}: low"), _number(high, f"{what}: high")
+    tolerance = _number(tolerance, f"{what}: tolerance")
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         raise SMAModelError(f"{what}: the search range must be finite with low < high, got [{low}, {high}]")
     if not (np.isfinite(tolerance) and tolerance > 0):
         raise SMAModelError(f"{what}: tolerance must be a positive number, not {tolerance!r}")
-    while True:
+    finest = resolution(low, high)
+    if tolerance < finest:
+        raise SMAModelError(
+            f"{what}: tolerance {tolerance:g} is finer than float64 can resolve over [{low:g}, {high:g}] "
+            f"(steps of about {finest / 4:g}); give tolerance={finest:.3g} or more"
+        )
+    for _ in range(MAX_ROUNDS):
         values = np.linspace(low, high, _CANDIDATES)
         scenarios = [
             build(float(v)).model_copy(update={"name": f"candidate {i}"}) for i, v in enumerate(values)
@@ -75,11 +126,16 @@ def _search(
                 f"{_money(Money(amount=float(paid[0]), currency=target.currency))} in {by_year}, "
                 f"at or above {_money(target)}; lower the search range"
             )
+        width = high - low
         low, high = float(values[first - 1]), float(values[first])
-        if high - low <= tolerance:
+        if high - low <= tolerance or not high - low < width:
             # interpolate inside the last bracket: exact for payments linear in the value
             p0, p1 = paid[first - 1], paid[first]
             return low + (high - low) * float((target.amount - p0) / (p1 - p0)) if p1 > p0 else high
+    raise SMAModelError(  # not reached: MAX_ROUNDS rounds narrow any range below its resolution
+        f"{what}: the search did not narrow to {tolerance:g} in {MAX_ROUNDS} rounds; the bracket is "
+        f"[{low:g}, {high:g}]"
+    )
 
 
 def _money(money: Money) -> str:
@@ -111,7 +167,7 @@ def escalation_rate(
     by_year: int,
     agreement: int = -1,
     low: float = -0.5,
-    high: float = 1.0,
+    high: float = 0.5,
     tolerance: float = 1e-7,
 ) -> float:
     """The constant yearly rate that brings the payment to ``target`` in ``by_year``.
@@ -130,7 +186,7 @@ def escalation_rate(
     agreement
         Which agreement's escalation to replace (index into ``scenario.agreements``).
     low, high
-        The range of rates searched [fraction per year].
+        The range of rates searched [fraction per year]; a ``Fixed`` rate may be -0.5 to 0.5.
     tolerance
         Precision of the answer [fraction].
 
@@ -144,6 +200,7 @@ def escalation_rate(
     From 2026's ₩1,519.2bn to $5bn (₩7,110bn at 1,422 won per dollar) by 2030 takes
     ``(7110 / 1519.2) ** (1 / 4) - 1``, about 47 % a year.
     """
+    _check_question(scenario, target, by_year)
     return _search(
         lambda r: _replace_agreement(scenario, agreement, escalation=Fixed(rate=r).model_dump()),
         target,
@@ -161,7 +218,7 @@ def cap(
     by_year: int,
     agreement: int = -1,
     low: float = 0.0,
-    high: float = 1.0,
+    high: float = 0.5,
     tolerance: float = 1e-7,
 ) -> float:
     """The lowest cap on an agreement's indexed rule that still reaches ``target`` by ``by_year``.
@@ -171,20 +228,24 @@ def cap(
     NoSolutionError
         If even the highest cap falls short (the index itself grows too slowly).
     SMAModelError
-        If the agreement's last rule is not :class:`~sma_model.model.terms.Indexed`.
+        If the agreement's last rule is not :class:`~sma_model.model.terms.Indexed`, or
+        the tolerance is finer than float64 resolves over the range (:func:`resolution`).
     """
+    _check_question(scenario, target, by_year)
     chosen = scenario.agreements[_agreement(scenario, agreement)]
     rule = chosen.last_rule()
     if not isinstance(rule, Indexed):
         raise SMAModelError(f"agreements[{agreement}] ({chosen.name}) has no indexed rule to cap")
     if rule.floor is not None:
-        low = max(low, rule.floor)
+        low = max(_number(low, "cap: low"), rule.floor)
 
     def build(value: float) -> Scenario:
         capped = rule.model_copy(update={"cap": value})
         if isinstance(chosen.escalation, dict):
-            escalation = {**chosen.escalation, max(chosen.escalation): capped}
-            escalation = {year: r.model_dump() for year, r in escalation.items()}
+            rules = {**chosen.escalation, max(chosen.escalation): capped}
+            escalation: dict[int, dict[str, Any]] | dict[str, Any] = {
+                year: r.model_dump() for year, r in rules.items()
+            }
         else:
             escalation = capped.model_dump()
         return _replace_agreement(scenario, agreement, escalation=escalation)
@@ -206,6 +267,7 @@ def base(
     The amount is in the agreement's base currency (it must have a :class:`Money` base).
     The default range is 1 % to 100 times the current base.
     """
+    _check_question(scenario, target, by_year)
     chosen = scenario.agreements[_agreement(scenario, agreement)]
     if not isinstance(chosen.base, Money):
         raise SMAModelError(
@@ -247,12 +309,18 @@ def first_year_over(
     NoSolutionError
         If the payment never exceeds the threshold within the horizon.
     """
+    if not isinstance(scenario, (Scenario, Projection)):
+        raise SMAModelError(f"scenario must be a Scenario or a Projection, not {type(scenario).__name__}")
+    if not isinstance(threshold, Money):
+        raise SMAModelError(
+            f"threshold must be a sma_model.Money(amount=..., currency='KRW' or 'USD'), not {threshold!r}"
+        )
     projection = scenario if isinstance(scenario, Projection) else project(scenario)
     rows = projection.scenario(projection.names[0] if name is None else name)
     column = payment_column(rows, threshold.currency, real, projection.notes)
     over = rows.loc[rows[column] > threshold.amount, "year"]
     if over.empty:
-        peak = rows.loc[rows[column].idxmax()]
+        peak = rows.loc[cast(int, rows[column].idxmax())]  # rows are indexed 0, 1, …
         raise NoSolutionError(
             f"{rows['scenario'].iloc[0]!r} never exceeds {_money(threshold)} by {rows['year'].max()}; "
             f"its highest is {_money(Money(amount=float(peak[column]), currency=threshold.currency))} "
@@ -272,6 +340,9 @@ def gap_closes(offer: Scenario, demand: Scenario, currency: str = "USD") -> int:
     NoSolutionError
         If the offer stays below the demand in every year both cover.
     """
+    for role, given in (("offer", offer), ("demand", demand)):
+        if not isinstance(given, Scenario):
+            raise SMAModelError(f"{role} must be a sma_model.Scenario, not {type(given).__name__}")
     projection = project([offer, demand])
     column = payment_column(projection.frame, currency, False, projection.notes)
     wide = projection.frame.pivot(index="year", columns="scenario", values=column).dropna()
@@ -280,9 +351,10 @@ def gap_closes(offer: Scenario, demand: Scenario, currency: str = "USD") -> int:
     below = (wide[offer.name] < wide[demand.name]).to_numpy()
     if below[-1]:
         gap = (wide[demand.name] - wide[offer.name]).iloc[-1]
+        # payment_column has checked the currency: KRW or USD, in any case
         raise NoSolutionError(
             f"{offer.name!r} is still below {demand.name!r} in {wide.index.max()}; the gap then is "
-            f"{_money(Money(amount=float(gap), currency=currency.upper()))}"
+            f"{_money(Money(amount=float(gap), currency=cast(Currency, currency.upper())))}"
         )
     # the year after the last year with a gap (the first year, if there never was one)
     last_gap = np.flatnonzero(below)

@@ -4,25 +4,119 @@
 (:meth:`~sma_model.model.scenario.Scenario.timeline`) and macro assumptions
 (:mod:`sma_model.engine.macro`) into arrays of shape ``(n_years, n_scenarios)``;
 :func:`sma_model.engine.run.run` steps through them.
+
+Each year's step (an escalation rule, a base amount or a rise) is compiled by the
+function registered for its type with :func:`compiles`: it writes that year's
+:class:`Cell` of the plan. A new rule is a model class
+(:func:`~sma_model.model.registry.register_rule`) plus one such function; see
+CONTRIBUTING.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 
 from sma_model.engine.macro import ScenarioMacro, default_price_base_year, relative_price
-from sma_model.engine.plan import INDEX_CODES, FxLink, Plan
-from sma_model.errors import ScenarioError
+from sma_model.engine.plan import CELL_FIELDS, INDEX_CODES, FxLink, Plan, index_growth
+from sma_model.errors import ScenarioError, SMAModelError
 from sma_model.model.scenario import Scenario, YearTerm
 from sma_model.model.terms import Fixed, Frozen, Indexed, Money, PhaseIn, Rise, Schedule, describe_rule
 from sma_model.record.macro import macro_series
 from sma_model.record.payments import published_payment
 from sma_model.series import INDEX_SERIES
-from sma_model.units import convert
 
-__all__ = ["compile_plan"]
+__all__ = ["Cell", "compile_plan", "compiles", "swept_cells"]
+
+#: ``function(cell, term, macro)``: writes one year's cell of the plan for ``term.step``.
+CompileFunction = Callable[["Cell", YearTerm, ScenarioMacro], None]
+F = TypeVar("F", bound=CompileFunction)
+
+
+@dataclass(frozen=True)
+class _Compiler:
+    function: CompileFunction
+    cells: Mapping[str, str]
+
+
+_COMPILERS: dict[type, _Compiler] = {}
+
+
+def compiles(step_type: type, cells: Mapping[str, str] | None = None) -> Callable[[F], F]:
+    """Register the function that compiles steps of ``step_type`` (a decorator).
+
+    Parameters
+    ----------
+    step_type
+        A rule class (or :class:`~sma_model.model.terms.Money` / ``Rise`` for bases).
+    cells
+        Fields of the step copied as they are into plan arrays, ``{field: plan array}``
+        (``{"rate": "rate"}`` for :class:`Fixed`). The compiler copies them before
+        calling the function (a field that is None is skipped, leaving the array's
+        default), and sweeps overwrite those arrays directly instead of recompiling
+        (:mod:`sma_model.sweeps.binding`). Only a field whose value is the cell's value
+        in every year the rule governs belongs here.
+
+    Examples
+    --------
+    >>> @compiles(Frozen)
+    ... def _frozen(cell, term, macro):
+    ...     cell.set(rate=0.0)  # doctest: +SKIP
+    """
+    cells = dict(cells or {})
+    unknown = sorted(set(cells.values()) - set(CELL_FIELDS))
+    if unknown:
+        raise SMAModelError(
+            f"compiles({step_type.__name__}): {unknown} are not plan arrays; choose from {CELL_FIELDS}"
+        )
+
+    def register(function: F) -> F:
+        if step_type in _COMPILERS and _COMPILERS[step_type].function is not function:
+            raise SMAModelError(f"{step_type.__name__} already has a compile function")
+        _COMPILERS[step_type] = _Compiler(function, cells)
+        return function
+
+    return register
+
+
+def swept_cells(step_type: type) -> Mapping[str, str]:
+    """Fields of ``step_type`` copied straight into plan arrays (see :func:`compiles`)."""
+    compiler = _COMPILERS.get(step_type)
+    return compiler.cells if compiler is not None else {}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One (year, scenario) cell of a plan being compiled: what a compile function writes."""
+
+    plan: Plan
+    row: int
+    col: int
+    currency: str
+    """The payment currency of the cell's year."""
+
+    def set(self, **values: Any) -> None:
+        """Write plan arrays at this cell: ``cell.set(rate=0.05)``."""
+        for name, value in values.items():
+            getattr(self.plan, name)[self.row, self.col] = value
+
+    def in_payment_currency(
+        self, money: Money, year: int, field: str, macro: ScenarioMacro, why: str
+    ) -> float:
+        """``money`` in the cell's currency at ``year``'s USD/KRW, to be written to ``field``.
+
+        The conversion is recorded (:class:`~sma_model.engine.plan.FxLink`) so sweeps of
+        USD/KRW redo it; ``why`` goes into the error when the rate is unknown.
+        """
+        if money.currency == self.currency:
+            return money.amount
+        fx = macro.get("usd_krw", year, why)
+        link = FxLink(field, self.row, self.col, year, money.currency == "USD", money.amount)
+        self.plan.fx_links.append(link)
+        return float(link.value(fx))
 
 
 def compile_plan(scenarios: Scenario | Sequence[Scenario], price_base_year: int | None = None) -> Plan:
@@ -127,10 +221,23 @@ def _price_base_year(year: object, first: int, last: int) -> int:
     return int(year)
 
 
+class _Macro(ScenarioMacro):
+    """A scenario's macro values that widen their span when a rule reads a year outside it.
+
+    The span covers two years before the start to the horizon; a phase-in target in the
+    other currency is converted at its ``by_year``, which may lie past the horizon.
+    """
+
+    def get(self, name: str, year: int, why: str) -> float:
+        last = int(self.years[-1])
+        if not self.first <= year <= last:
+            self.__init__(self.scenario, min(self.first, year), max(last, year))  # type: ignore[misc]
+        return super().get(name, year, why)
+
+
 def _compile_one(plan: Plan, col: int, scenario: Scenario, base_year: int) -> None:
     start, end = scenario.start_year, scenario.end_year
-    macro = ScenarioMacro(scenario, min(start - 2, base_year), max(end, base_year))
-    plan.macro_spans.append((macro.first, int(macro.years[-1])))
+    macro = _Macro(scenario, min(start - 2, base_year), max(end, base_year))
     first_base = scenario.agreements[0].base
     anchor = published_payment(start - 1)
     if not isinstance(first_base, Money) and anchor is None:
@@ -152,79 +259,114 @@ def _compile_one(plan: Plan, col: int, scenario: Scenario, base_year: int) -> No
         price = relative_price(macro.values[name], macro.years, base_year)
         target[rows, col] = price[start - macro.first : end - macro.first + 1]
 
-    previous_currency = anchor.currency if anchor else terms[0].currency
+    previous_currency = terms[0].currency
     if anchor is not None:
-        amount = anchor.amount
-        if anchor.currency != terms[0].currency:
-            if isinstance(terms[0].step, Money):  # only shown as the first year's growth
-                fx = macro.values["usd_krw"][start - 1 - macro.first]
-            else:
-                why = (
-                    f"the {start - 1} payment was in {anchor.currency}, "
-                    f"{terms[0].agreement}'s is in {terms[0].currency}"
-                )
-                fx = macro.get("usd_krw", start - 1, why)
-            plan.fx_links.append(FxLink("anchor", -1, col, start - 1, anchor.currency == "USD", amount))
-            amount = convert(amount, anchor.currency, terms[0].currency, fx)
-            # the anchor is now in the first year's currency: no second conversion below
-            previous_currency = terms[0].currency
-        plan.anchor[col] = amount
+        plan.anchor[col] = _anchor_amount(plan, col, anchor, terms[0], macro)
     labels = []
     for row, term in zip(rows, terms):
-        step = term.step
-        if term.currency != previous_currency and not isinstance(step, Money):
-            fx = macro.get(
-                "usd_krw",
-                term.year - 1,
-                f"{term.agreement} moves from {previous_currency} to {term.currency}",
-            )
-            plan.conversion[row, col] = convert(1.0, previous_currency, term.currency, fx)
-            plan.fx_links.append(
-                FxLink("conversion", row, col, term.year - 1, previous_currency == "USD", 1.0)
-            )
+        if term.currency != previous_currency and not isinstance(term.step, Money):
+            why = f"{term.agreement} moves from {previous_currency} to {term.currency}"
+            fx = macro.get("usd_krw", term.year - 1, why)
+            link = FxLink("conversion", row, col, term.year - 1, previous_currency == "USD", 1.0)
+            plan.conversion[row, col] = float(link.value(fx))
+            plan.fx_links.append(link)
         previous_currency = term.currency
-        labels.append((term.agreement, describe_rule(step)))
+        labels.append((term.agreement, describe_rule(term.step)))
         if term.origin not in plan.origins:
             plan.origins.append(term.origin)
         plan.origin[row, col] = plan.origins.index(term.origin)
-        _compile_step(plan, row, col, term, macro)
+        _compile_step(Cell(plan, int(row), col, term.currency), term, macro)
     plan.labels.append(labels)
+    plan.macro_spans.append((macro.first, int(macro.years[-1])))
 
 
-def _compile_step(plan: Plan, row: int, col: int, term: YearTerm, macro: ScenarioMacro) -> None:
-    step, year = term.step, term.year
-    if isinstance(step, Money):
-        plan.reset[row, col] = True
-        plan.reset_value[row, col] = step.amount
-    elif isinstance(step, (Rise, Fixed)):
-        plan.rate[row, col] = step.rate
-    elif isinstance(step, Schedule):
-        plan.rate[row, col] = step.rates[year]
-    elif isinstance(step, Frozen):
-        plan.rate[row, col] = 0.0
-    elif isinstance(step, Indexed):
-        series = INDEX_SERIES[step.index]
-        why = f"{term.agreement}'s rule {describe_rule(step)!r} needs it for {year}"
-        raw = macro.get(series, year - step.lag, why)
-        plan.indexed[row, col] = True
-        plan.index_value[row, col] = raw + step.spread
-        plan.index_code[row, col] = INDEX_CODES[step.index]
-        plan.index_lag[row, col] = step.lag
-        plan.index_raw[row, col] = raw
-        plan.spread[row, col] = step.spread
-        plan.cap[row, col] = np.inf if step.cap is None else step.cap
-        plan.floor[row, col] = -np.inf if step.floor is None else step.floor
-    elif isinstance(step, PhaseIn):
-        steps = step.by_year - term.first_ruled + 1
-        plan.phase_step[row, col] = min(year - term.first_ruled + 1, steps)
-        plan.phase_steps[row, col] = steps
-        plan.phase_linear[row, col] = step.shape == "linear"
-        target = step.target.amount
-        if step.target.currency != term.currency:
-            fx = macro.get("usd_krw", step.by_year, f"the phase-in target is in {step.target.currency}")
-            multiply = step.target.currency == "USD"
-            plan.fx_links.append(FxLink("phase_target", row, col, step.by_year, multiply, target))
-            target = convert(target, step.target.currency, term.currency, fx)
-        plan.phase_target[row, col] = target
-    else:  # pragma: no cover - the union is closed
-        raise TypeError(f"unknown step {step!r}")
+def _anchor_amount(plan: Plan, col: int, anchor: Money, first: YearTerm, macro: ScenarioMacro) -> float:
+    """The payment before the first year, in the first year's currency."""
+    if anchor.currency == first.currency:
+        return anchor.amount
+    year = first.year - 1
+    if isinstance(first.step, Money):  # only shown as the first year's growth
+        fx = macro.values["usd_krw"][year - macro.first]
+    else:
+        why = f"the {year} payment was in {anchor.currency}, {first.agreement}'s is in {first.currency}"
+        fx = macro.get("usd_krw", year, why)
+    link = FxLink("anchor", -1, col, year, anchor.currency == "USD", anchor.amount)
+    plan.fx_links.append(link)
+    return float(link.value(fx))
+
+
+def _compile_step(cell: Cell, term: YearTerm, macro: ScenarioMacro) -> None:
+    """Dispatch to the compile function registered for the step's type."""
+    step = term.step
+    compiler = next((_COMPILERS[t] for t in type(step).__mro__ if t in _COMPILERS), None)
+    if compiler is None:
+        raise SMAModelError(
+            f"{type(step).__name__} has no compile function; register one with "
+            f"@compiles({type(step).__name__}) in your code (see CONTRIBUTING.md)"
+        )
+    for name, target in compiler.cells.items():
+        value = getattr(step, name)
+        if value is not None:
+            cell.set(**{target: value})
+    compiler.function(cell, term, macro)
+
+
+# The steps: each writes one cell --------------------------------------------------------
+
+
+@compiles(Money, cells={"amount": "reset_value"})
+def _money(cell: Cell, term: YearTerm, macro: ScenarioMacro) -> None:
+    """An absolute base: the level is reset to the amount."""
+    cell.set(reset=True)
+
+
+@compiles(Rise, cells={"rate": "rate"})
+def _rise(cell: Cell, term: YearTerm, macro: ScenarioMacro) -> None:
+    """A rise over the previous year's payment: the rate is copied into ``rate``."""
+
+
+@compiles(Fixed, cells={"rate": "rate"})
+def _fixed(cell: Cell, term: YearTerm, macro: ScenarioMacro) -> None:
+    """A fixed yearly rate: copied into ``rate``."""
+
+
+@compiles(Schedule)
+def _schedule(cell: Cell, term: YearTerm, macro: ScenarioMacro) -> None:
+    assert isinstance(term.step, Schedule)
+    cell.set(rate=term.step.rates[term.year])
+
+
+@compiles(Frozen)
+def _frozen(cell: Cell, term: YearTerm, macro: ScenarioMacro) -> None:
+    cell.set(rate=0.0)
+
+
+@compiles(Indexed, cells={"cap": "cap", "floor": "floor", "spread": "spread"})
+def _indexed(cell: Cell, term: YearTerm, macro: ScenarioMacro) -> None:
+    """The lagged index (clipped by the engine to cap and floor, copied as they are)."""
+    step = term.step
+    assert isinstance(step, Indexed)
+    why = f"{term.agreement}'s rule {describe_rule(step)!r} needs it for {term.year}"
+    raw = macro.get(INDEX_SERIES[step.index], term.year - step.lag, why)
+    cell.set(
+        indexed=True,
+        index_raw=raw,
+        index_value=index_growth(raw, step.spread),
+        index_code=INDEX_CODES[step.index],
+        index_lag=step.lag,
+    )
+
+
+@compiles(PhaseIn)
+def _phase_in(cell: Cell, term: YearTerm, macro: ScenarioMacro) -> None:
+    """Step number, step count and target (in the payment currency, at ``by_year``'s rate)."""
+    step = term.step
+    assert isinstance(step, PhaseIn)
+    steps = step.by_year - term.first_ruled + 1
+    why = f"the phase-in target is in {step.target.currency}, converted at PhaseIn.by_year ({step.by_year})"
+    cell.set(
+        phase_step=min(term.year - term.first_ruled + 1, steps),
+        phase_steps=steps,
+        phase_linear=step.shape == "linear",
+        phase_target=cell.in_payment_currency(step.target, step.by_year, "phase_target", macro, why),
+    )

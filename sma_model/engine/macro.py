@@ -75,14 +75,6 @@ class ScenarioMacro:
             raise MissingAssumptionError(name, [year], self.scenario.name, why)
         return float(value)
 
-    def require(self, name: str, years: list[int], why: str) -> np.ndarray:
-        idx = np.asarray(years) - self.first
-        values = self.values[name][idx]
-        missing = [y for y, v in zip(years, values) if np.isnan(v)]
-        if missing:
-            raise MissingAssumptionError(name, missing, self.scenario.name, why)
-        return values
-
     def span(self, name: str, first: int, last: int) -> np.ndarray:
         return self.values[name][first - self.first : last - self.first + 1]
 

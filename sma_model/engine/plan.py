@@ -12,14 +12,16 @@ scenario, and the engine broadcasts it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from sma_model.model.scenario import Scenario
+from sma_model.units import to_other_currency
 
-__all__ = ["CELL_FIELDS", "INDEX_CODES", "MAX_PAYMENT", "FxLink", "Plan"]
+__all__ = ["CELL_FIELDS", "INDEX_CODES", "MAX_PAYMENT", "FxLink", "Plan", "index_growth"]
 
-#: A payment above this [in won or dollars] is treated as an overflow.
+#: A payment of this or more [in won or dollars] is treated as an overflow.
 MAX_PAYMENT = 1e18
 #: ``Plan.index_code`` values: which macro series an indexed cell follows.
 INDEX_CODES = {"cpi": 1, "defense_budget": 2}
@@ -69,6 +71,21 @@ class FxLink:
     year: int
     multiply: bool
     amount: float
+
+    def value(self, usd_krw: Any) -> Any:
+        """The converted value at ``usd_krw`` [KRW per USD], scalar or array.
+
+        The compiler and sweeps both compute the value here, so they agree to the digit.
+        """
+        return to_other_currency(self.amount, self.multiply, usd_krw)
+
+
+def index_growth(index_raw: Any, spread: Any) -> Any:
+    """An indexed cell's growth before its cap and floor: the lagged index plus the spread.
+
+    Used by the compiler and by sweeps that bind new index values or spreads.
+    """
+    return index_raw + spread
 
 
 @dataclass

@@ -105,14 +105,13 @@ def run(plan: Plan) -> np.ndarray:
     return out
 
 
-def _check_finite(plan: Plan, payments: np.ndarray, row_offset: int = 0) -> None:
-    """Raise when an active cell of ``payments`` (rows from ``row_offset``) is not finite."""
-    active = plan.active[row_offset : row_offset + len(payments)]
-    bad = active & ~(np.isfinite(payments) & (np.abs(payments) < MAX_PAYMENT))
+def _check_finite(plan: Plan, payments: np.ndarray) -> None:
+    """Raise when an active cell of ``payments`` is not finite or reaches :data:`MAX_PAYMENT`."""
+    bad = plan.active & ~(np.isfinite(payments) & (np.abs(payments) < MAX_PAYMENT))
     if bad.any():
         t, s = np.argwhere(bad)[0]
         value = payments[t, s]
         raise NonFiniteResultError(
-            f"scenario {plan.name_of(s)!r}: the payment for {plan.years[t + row_offset]} is {value:g}, "
+            f"scenario {plan.name_of(s)!r}: the payment for {plan.years[t]} is {value:g}, "
             f"beyond what the engine can represent (limit {MAX_PAYMENT:g}); check the rates and horizon"
         )

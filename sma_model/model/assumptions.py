@@ -7,6 +7,12 @@ value comes from, in order:
 2. the historical record in ``data/macro.csv`` (unless ``use_record=False``);
 3. the constant.
 
+Each value must lie in its series' plausible range (:data:`sma_model.series.ASSUMPTIONS`:
+``cpi`` from -0.05 to 0.30, ``usd_krw`` from 400 to 5,000 ...), so ``cpi=2.0`` (2 % typed
+as a whole number) is refused with "did you mean 0.02?". Numbers may be Python or numpy
+numbers, never booleans; a ``{year: value}`` series may not name one year twice (``2027``
+and ``"2027"``).
+
 This model only validates; :mod:`sma_model.engine.macro` fills the years. A year that
 none of these covers is left unknown, and an unknown value that a rule needs becomes a
 :class:`~sma_model.errors.MissingAssumptionError` naming the series and the year.
@@ -14,13 +20,13 @@ none of these covers is left unknown, and an unknown value that a rule needs bec
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Union
 
-import numpy as np
 from pydantic import field_validator
 
 from sma_model.model.terms import MAX_YEAR, MIN_YEAR, TermsModel
-from sma_model.series import ASSUMPTIONS
+from sma_model.series import ASSUMPTIONS, unique_year_keys
 
 __all__ = ["Assumptions"]
 
@@ -65,39 +71,25 @@ class Assumptions(TermsModel):
     def _check_series(cls, value: Any, info: Any) -> Any:
         name = info.field_name
         series = ASSUMPTIONS[name]
-        low, high, unit = series.low, series.high, series.unit
         if value is None:
             return None
-        if isinstance(value, dict):
+        if isinstance(value, Mapping):
             if not value:
                 raise ValueError(f"{name}: an empty {{year: value}} series; give at least one year")
-            checked = {}
-            for year, item in value.items():
-                year_int = _as_year(year, name)
-                checked[year_int] = _as_value(item, name, low, high, unit, year_int)
-            return checked
-        return _as_value(value, name, low, high, unit, None)
+            years = unique_year_keys(value, name, lambda year: _as_year(year, name))
+            return {year: series.check(item, f"{name}[{year}]") for year, item in years.items()}
+        return series.check(value)
 
 
 def _as_year(year: Any, name: str) -> int:
+    if isinstance(year, bool):
+        raise ValueError(f"{name}: {year!r} is not a year")
     try:
         year_int = int(year)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{name}: {year!r} is not a year") from None
     if year_int != year and str(year_int) != str(year).strip():
         raise ValueError(f"{name}: {year!r} is not a whole year")
     if not MIN_YEAR - 5 <= year_int <= MAX_YEAR:
         raise ValueError(f"{name}: year {year_int} is outside {MIN_YEAR - 5}-{MAX_YEAR}")
     return year_int
-
-
-def _as_value(value: Any, name: str, low: float, high: float, unit: str, year: int | None) -> float:
-    where = f"{name}[{year}]" if year is not None else name
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{where}: {value!r} is not a number ({unit})")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{where}: {value} is not finite; give a number from {low:g} to {high:g}")
-    if not low <= value <= high:
-        raise ValueError(f"{where}: {value:g} is outside the allowed range {low:g} to {high:g} ({unit})")
-    return value

@@ -121,7 +121,7 @@ def scenario_with(scenario: Scenario, values: Mapping[Parts, Any], name: str | N
     """
     dump = copy.deepcopy(scenario.model_dump())
     for parts, value in values.items():
-        node = dump
+        node: Any = dump  # a dict or a list, as the path goes down
         for part in parts[:-1]:
             node = node[part]
         node[parts[-1]] = plain_number(value)

@@ -3,35 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Union
+from typing import cast
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sma_model.model.assumptions import Assumptions
 from sma_model.model.terms import (
     Agreement,
     Currency,
     EscalationRule,
-    Fixed,
-    Frozen,
-    Indexed,
     Money,
     PhaseIn,
     Rise,
     RollOver,
+    RuleOrRollOver,
     Schedule,
     TermsModel,
     Year,
     _check_rule_span,
     describe_rule,
 )
+from sma_model.series import check_text
 
 __all__ = ["AfterExpiry", "Scenario", "YearTerm"]
 
-AfterExpiry = Annotated[
-    Union[RollOver, Fixed, Indexed, Schedule, Frozen, PhaseIn],
-    Field(discriminator="kind"),
-]
+AfterExpiry = RuleOrRollOver
 """What governs the years no agreement covers: roll over the last rule, freeze, or a rule."""
 
 #: The longest projection allowed, in years from the first agreement.
@@ -99,6 +95,11 @@ class Scenario(TermsModel):
         """Last year projected (``horizon``, or the last agreement's end)."""
         return self.horizon if self.horizon is not None else self.agreements[-1].end_year
 
+    @field_validator("name")
+    @classmethod
+    def _printable_name(cls, name: str) -> str:
+        return check_text(name, "name")
+
     @model_validator(mode="after")
     def _check_order_and_horizon(self) -> Scenario:
         for i, (before, after) in enumerate(zip(self.agreements, self.agreements[1:]), start=1):
@@ -146,10 +147,10 @@ class Scenario(TermsModel):
             Currency of the payment before the first year (from the record), used when
             the first agreement's base is not an absolute amount.
         """
-        by_year: dict[int, tuple[Agreement, int, EscalationRule | Money | Rise, tuple]] = {}
+        by_year: dict[int, tuple[Agreement, int, EscalationRule | Money | Rise, tuple[str | int, ...]]] = {}
         for i, agreement in enumerate(self.agreements):
             if agreement.base is not None:
-                origin = ("agreements", i, "base")
+                origin: tuple[str | int, ...] = ("agreements", i, "base")
                 by_year[agreement.start_year] = (agreement, agreement.start_year, agreement.base, origin)
             for first, last, rule in agreement.rule_spans():
                 origin = _rule_origin(i, agreement, first)
@@ -166,14 +167,15 @@ class Scenario(TermsModel):
                 if agreement is not last_agreement:
                     currency = _agreement_currency(agreement, currency)
                     last_agreement = agreement
-                    last_index = origin[1]
-                terms.append(YearTerm(year, agreement.name, step, currency, first, origin))
+                    last_index = cast(int, origin[1])  # ("agreements", index, ...)
+                # set with the agreement just above, or with the same agreement a year before
+                terms.append(YearTerm(year, agreement.name, step, cast(Currency, currency), first, origin))
                 continue
             assert last_agreement is not None  # the first year is always covered
             if not terms or terms[-1].agreement == last_agreement.name:
                 expiry_first = year
             if isinstance(self.after_expiry, RollOver):
-                rule: EscalationRule = last_agreement.last_rule()
+                rule = last_agreement.last_rule()
                 label = f"after {last_agreement.name} (rolled over)"
                 spans = last_agreement.rule_spans()
                 # a rolled-over phase-in keeps counting its steps, then holds its target
@@ -184,7 +186,8 @@ class Scenario(TermsModel):
                 label = f"after {last_agreement.name} ({describe_rule(rule)})"
                 first = expiry_first
                 origin = ("after_expiry",)
-            terms.append(YearTerm(year, label, rule, currency, first, origin))
+            # set with the first agreement, which covers the first year
+            terms.append(YearTerm(year, label, rule, cast(Currency, currency), first, origin))
         return terms
 
 
@@ -201,7 +204,12 @@ def _agreement_currency(agreement: Agreement, previous: Currency | None) -> Curr
         return agreement.currency
     if isinstance(agreement.base, Money):
         return agreement.base.currency
-    for _, _, rule in agreement.rule_spans():
+    # every rule of the terms counts, also one that governs no year (a one-year deal whose
+    # base sets its only year): the currency is a property of the terms, as documented
+    rules = (
+        agreement.escalation.values() if isinstance(agreement.escalation, dict) else [agreement.escalation]
+    )
+    for rule in rules:
         if isinstance(rule, PhaseIn):
             return rule.target.currency
     if previous is None:

@@ -2,30 +2,44 @@
 
 Every model here is a frozen pydantic model that forbids unknown fields, so a typo in
 a scenario file is an error rather than a silently ignored key. Rules form a
-discriminated union on ``kind`` and serialise to plain dictionaries.
+discriminated union on ``kind`` and serialise to plain dictionaries; the union is the
+rules registered with :func:`~sma_model.model.registry.register_rule` (the five below,
+and any a user adds: see CONTRIBUTING.md).
 
 Rates are fractions per year (``0.139`` is +13.9 %). Amounts are in whole units of
-their currency (won or dollars, not billions).
+their currency (won or dollars, not billions). The field types and their ranges
+(:data:`~sma_model.model.registry.Growth`, ...) are in :mod:`sma_model.model.registry`.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Discriminator,
-    Field,
-    Tag,
-    field_validator,
-    model_validator,
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+
+from sma_model.model.registry import (
+    MAX_YEAR,
+    MIN_YEAR,
+    NO_BOOL,
+    Amount,
+    EscalationRule,
+    Growth,
+    Rate,
+    RollOver,
+    Rule,
+    RuleOrRollOver,
+    Spread,
+    TermsModel,
+    Year,
+    describe_rule,
+    register_rule,
 )
-
+from sma_model.series import check_text, unique_year_keys
 from sma_model.units import short_money
 
 __all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
     "Agreement",
     "Currency",
     "EscalationRule",
@@ -36,31 +50,15 @@ __all__ = [
     "PhaseIn",
     "Rise",
     "RollOver",
+    "Rule",
+    "RuleOrRollOver",
     "Schedule",
+    "TermsModel",
     "describe_rule",
+    "register_rule",
 ]
 
-#: First and last calendar year any term may name.
-MIN_YEAR = 1991
-MAX_YEAR = 2200
-#: Bounds on a yearly rate: a fall of at most 99 % and a rise of at most 1,000 %.
-MIN_RATE = -0.99
-MAX_RATE = 10.0
-
 Currency = Literal["KRW", "USD"]
-Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
-Rate = Annotated[float, Field(ge=MIN_RATE, le=MAX_RATE, allow_inf_nan=False)]
-
-
-class TermsModel(BaseModel):
-    """Base of every sma_model configuration model: frozen, strict about fields."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        use_attribute_docstrings=True,
-        validate_default=True,
-    )
 
 
 class Money(TermsModel):
@@ -72,10 +70,14 @@ class Money(TermsModel):
     Money(amount=1519200000000.0, currency='KRW')
     """
 
-    amount: float = Field(gt=0, lt=1e16, allow_inf_nan=False)
+    amount: Amount
     """Amount in whole units of ``currency`` [KRW or USD], greater than zero."""
     currency: Currency
     """ISO 4217 code: ``"KRW"`` or ``"USD"``."""
+
+    def describe(self) -> str:
+        """``"base ₩1.52 tn"``: the amount as an agreement's first-year payment."""
+        return f"base {short_money(self.amount, self.currency)}"
 
 
 class Rise(TermsModel):
@@ -88,16 +90,26 @@ class Rise(TermsModel):
     rate: Rate
     """Rise over the previous year's payment [fraction, -0.99 to 10]."""
 
+    def describe(self) -> str:
+        """``"rise +8.3%"``."""
+        return f"rise {self.rate:+.1%}"
 
-class Fixed(TermsModel):
+
+@register_rule
+class Fixed(Rule):
     """Each year's payment is the previous year's times ``1 + rate``."""
 
     kind: Literal["fixed"] = "fixed"
-    rate: Rate
-    """Yearly growth [fraction, -0.99 to 10]; ``0.139`` is +13.9 %."""
+    rate: Growth
+    """Yearly growth [fraction, -0.5 to 0.5]; ``0.139`` is +13.9 %."""
+
+    def describe(self) -> str:
+        """``"fixed +13.9%"``."""
+        return f"fixed {self.rate:+.1%}"
 
 
-class Indexed(TermsModel):
+@register_rule
+class Indexed(Rule):
     """Growth tied to an ROK index, with an optional lag, spread, cap and floor.
 
     Year *t*'s growth is ``clip(index[t - lag] + spread, floor, cap)``. The 8th, 9th
@@ -108,14 +120,14 @@ class Indexed(TermsModel):
     kind: Literal["indexed"] = "indexed"
     index: Literal["cpi", "defense_budget"]
     """``"cpi"`` (ROK consumer price inflation) or ``"defense_budget"`` (ROK defense-budget growth)."""
-    lag: int = Field(default=0, ge=0, le=2)
+    lag: Annotated[int, Field(ge=0, le=2), NO_BOOL] = 0
     """Years between the index year and the payment year [0, 1 or 2]."""
-    cap: Rate | None = None
-    """Highest growth allowed [fraction], or ``None`` for no cap."""
-    floor: Rate | None = None
-    """Lowest growth allowed [fraction], or ``None`` for no floor."""
-    spread: float = Field(default=0.0, ge=-1.0, le=1.0, allow_inf_nan=False)
-    """Added to the index before capping [fraction, -1 to 1]."""
+    cap: Growth | None = None
+    """Highest growth allowed [fraction, -0.5 to 0.5], or ``None`` for no cap."""
+    floor: Growth | None = None
+    """Lowest growth allowed [fraction, -0.5 to 0.5], or ``None`` for no floor."""
+    spread: Spread = 0.0
+    """Added to the index before capping [fraction, -0.5 to 0.5]."""
 
     @model_validator(mode="after")
     def _cap_not_below_floor(self) -> Indexed:
@@ -125,22 +137,59 @@ class Indexed(TermsModel):
             )
         return self
 
+    def describe(self) -> str:
+        """``"CPI (t-2), cap 5.0%"``."""
+        name = "CPI" if self.index == "cpi" else "defense budget"
+        text = name + (f" (t-{self.lag})" if self.lag else " (t)")
+        if self.spread:
+            text += f" {self.spread:+.1%}"
+        if self.cap is not None:
+            text += f", cap {self.cap:.1%}"
+        if self.floor is not None:
+            text += f", floor {self.floor:.1%}"
+        return text
 
-class Schedule(TermsModel):
+
+@register_rule
+class Schedule(Rule):
     """Growth rates given year by year: ``Schedule(rates={2027: 0.05, 2028: 0.04})``."""
 
     kind: Literal["schedule"] = "schedule"
-    rates: dict[Year, Rate] = Field(min_length=1)
-    """Growth by calendar year [fraction]; every year the rule governs needs a rate."""
+    rates: dict[Year, Growth] = Field(min_length=1)
+    """Growth by calendar year [fraction, -0.5 to 0.5]; every year the rule governs needs a rate."""
+
+    @field_validator("rates", mode="before")
+    @classmethod
+    def _one_rate_a_year(cls, value: Any) -> Any:
+        return unique_year_keys(value, "Schedule.rates") if isinstance(value, dict) else value
+
+    def describe(self) -> str:
+        """``"schedule"``."""
+        return "schedule"
+
+    def check_span(self, first: int, last: int) -> None:
+        """Every year the rule governs needs a rate."""
+        missing = [y for y in range(first, last + 1) if y not in self.rates]
+        if missing:
+            raise ValueError(
+                f"Schedule has no rate for {_years_text(missing)}; it governs {first}-{last} "
+                "and needs a rate for each of those years"
+            )
 
 
-class Frozen(TermsModel):
+@register_rule
+class Frozen(Rule):
     """The payment stays at the previous year's level (as in 2020, between the 10th and 11th SMA)."""
 
     kind: Literal["frozen"] = "frozen"
 
+    def describe(self) -> str:
+        """``"frozen"``."""
+        return "frozen"
 
-class PhaseIn(TermsModel):
+
+@register_rule
+class PhaseIn(Rule):
     """Move from the previous year's payment to ``target`` by ``by_year``, then hold it.
 
     ``shape="geometric"`` grows by a constant rate, ``"linear"`` by equal steps. A
@@ -156,18 +205,17 @@ class PhaseIn(TermsModel):
     shape: Literal["geometric", "linear"] = "geometric"
     """Constant growth rate (``"geometric"``) or equal yearly increments (``"linear"``)."""
 
+    def describe(self) -> str:
+        """``"phase-in to $5.0 bn by 2030 (geometric)"``."""
+        target = short_money(self.target.amount, self.target.currency)
+        return f"phase-in to {target} by {self.by_year} ({self.shape})"
 
-class RollOver(TermsModel):
-    """After expiry, the last agreement's last rule stays in force."""
-
-    kind: Literal["roll_over"] = "roll_over"
-
-
-EscalationRule = Annotated[
-    Union[Fixed, Indexed, Schedule, Frozen, PhaseIn],
-    Field(discriminator="kind"),
-]
-"""Any rule an agreement can escalate by."""
+    def check_span(self, first: int, last: int) -> None:
+        """The target year cannot come before the first year the rule governs."""
+        if not first <= self.by_year:
+            raise ValueError(
+                f"PhaseIn.by_year ({self.by_year}) is before the first year it governs ({first})"
+            )
 
 
 def _rule_or_by_year(value: object) -> str:
@@ -224,10 +272,10 @@ class Agreement(TermsModel):
     """
 
     name: str = Field(min_length=1, max_length=200)
-    """A label for tables and plots."""
+    """A label for tables and plots: one line of printable text."""
     start_year: Year
     """First calendar year covered."""
-    term_years: int = Field(ge=1, le=50)
+    term_years: Annotated[int, Field(ge=1, le=50), NO_BOOL]
     """Years covered [1 to 50]."""
     base: Base | None
     """The first-year payment, a rise over the previous payment, or None (the rule applies)."""
@@ -245,6 +293,18 @@ class Agreement(TermsModel):
     def years(self) -> range:
         """The calendar years covered."""
         return range(self.start_year, self.end_year + 1)
+
+    @field_validator("name")
+    @classmethod
+    def _printable_name(cls, value: str) -> str:
+        return check_text(value, "Agreement.name")
+
+    @field_validator("escalation", mode="before")
+    @classmethod
+    def _one_rule_a_year(cls, value: Any) -> Any:
+        if isinstance(value, dict) and "kind" not in value:  # {first year: rule}
+            return unique_year_keys(value, "escalation")
+        return value
 
     @field_validator("base", mode="before")
     @classmethod
@@ -270,21 +330,31 @@ class Agreement(TermsModel):
                 raise ValueError("escalation: give one rule or a non-empty {first year: rule}")
             years = sorted(self.escalation)
             if years[0] != first_ruled:
+                why = (
+                    "the first year, since base is None"
+                    if self.base is None
+                    else "the year after the base year"
+                )
                 raise ValueError(
-                    f"escalation: the first rule must start in {first_ruled} "
-                    + (
-                        "(the first year, since base is None)"
-                        if self.base is None
-                        else "(the year after the base year)"
-                    )
-                    + f", not {years[0]}"
+                    f"escalation: the first rule must start in {first_ruled} ({why}), not {years[0]}"
                 )
             if years[-1] > self.end_year:
                 raise ValueError(
                     f"escalation: a rule starts in {years[-1]}, after the agreement ends in {self.end_year}"
                 )
-        for first, last, rule in self.rule_spans():
-            _check_rule_span(rule, first, last)
+        spans = self.rule_spans()
+        for first, last, rule in spans:
+            rule.check_span(first, last)
+        if not spans and not isinstance(self.escalation, dict):
+            # a one-year agreement with a base: the rule governs only the years a roll-over
+            # keeps it for, from the next year; check it as it would govern that year
+            try:
+                self.escalation.check_span(first_ruled, first_ruled)
+            except ValueError as exc:
+                raise ValueError(
+                    f"escalation: the base sets the only year, {self.start_year}, so the rule governs "
+                    f"from {first_ruled} if it is rolled over; {exc}"
+                ) from None
         return self
 
     def rule_spans(self) -> list[tuple[int, int, EscalationRule]]:
@@ -311,56 +381,11 @@ class Agreement(TermsModel):
         return self.escalation
 
 
-def _check_rule_span(rule: EscalationRule, first: int, last: int) -> None:
+def _check_rule_span(rule: Rule, first: int, last: int) -> None:
     """Raise ``ValueError`` when ``rule`` cannot govern the years ``first``..``last``."""
-    if isinstance(rule, Schedule):
-        missing = [y for y in range(first, last + 1) if y not in rule.rates]
-        if missing:
-            raise ValueError(
-                f"Schedule has no rate for {_years_text(missing)}; it governs {first}-{last} "
-                "and needs a rate for each of those years"
-            )
-    if isinstance(rule, PhaseIn) and not first <= rule.by_year:
-        raise ValueError(f"PhaseIn.by_year ({rule.by_year}) is before the first year it governs ({first})")
+    rule.check_span(first, last)
 
 
 def _years_text(years: list[int]) -> str:
     shown = ", ".join(str(y) for y in years[:5])
     return shown + (f" and {len(years) - 5} more" if len(years) > 5 else "")
-
-
-def describe_rule(rule: EscalationRule | RollOver | Rise | Money | None) -> str:
-    """A short human description of a rule, for tables: ``"CPI (t-2), cap 5%"``."""
-    if rule is None:
-        return "first rule"
-    if isinstance(rule, Money):
-        return f"base {short_money(rule.amount, rule.currency)}"
-    if isinstance(rule, Rise):
-        return f"rise {rule.rate:+.1%}"
-    if isinstance(rule, Fixed):
-        return f"fixed {rule.rate:+.1%}"
-    if isinstance(rule, Frozen):
-        return "frozen"
-    if isinstance(rule, RollOver):
-        return "roll over"
-    if isinstance(rule, Schedule):
-        return "schedule"
-    if isinstance(rule, PhaseIn):
-        target = short_money(rule.target.amount, rule.target.currency)
-        return f"phase-in to {target} by {rule.by_year} ({rule.shape})"
-    if isinstance(rule, Indexed):
-        name = "CPI" if rule.index == "cpi" else "defense budget"
-        text = name + (f" (t-{rule.lag})" if rule.lag else " (t)")
-        if rule.spread:
-            text += f" {rule.spread:+.1%}"
-        if rule.cap is not None:
-            text += f", cap {rule.cap:.1%}"
-        if rule.floor is not None:
-            text += f", floor {rule.floor:.1%}"
-        return text
-    raise TypeError(f"not a rule: {rule!r}")
-
-
-def is_finite_number(value: object) -> bool:
-    """True for an int or float that is neither NaN nor infinite (bools excluded)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(float(value))

@@ -8,13 +8,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from sma_model.engine.compile import compile_plan
-from sma_model.engine.run import run
-from sma_model.model.scenario import Scenario
 from sma_model.plotting.style import new_axes, styled
 from sma_model.record.agreements import agreement_records
-from sma_model.record.payments import payment_series, payments
-from sma_model.units import plot_unit, to_krw, to_usd
+from sma_model.record.payments import payment_series
+from sma_model.units import plot_unit
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -57,14 +54,17 @@ def history(
     Returns
     -------
     matplotlib.axes.Axes
-        Bars for published years; hatched bars for years with no published figure, at
-        the value their agreement's rule gives (2023 and 2024).
+        Bars for published years; hatched bars for the record's derived years (no
+        published figure; the value their agreement's rule gives, ``status="derived"`` in
+        :func:`sma_model.record.payments`: 2023 and 2024).
     """
     currency, scale, unit = plot_unit(currency)
     ax = new_axes(ax)
     published = payment_series(currency)
     ax.bar(published.index, published.to_numpy() / scale, color="C0", width=0.8, label="published")
-    missing = _rule_filled_gaps(currency)
+    # derived years (2023, 2024: the 11th SMA's rule, no published figure) are hatched
+    with_derived = payment_series(currency, derived=True)
+    missing = with_derived.drop(published.index, errors="ignore")
     if len(missing):
         ax.bar(
             missing.index,
@@ -75,58 +75,55 @@ def history(
             hatch="///",
             label="not published: the rule's value",
         )
+    last_year = max(int(published.index.max()), max(r.end_year for r in agreement_records()))
     top = max(published.max(), missing.max() if len(missing) else 0) / scale
+    if projection is not None:
+        rows = projection.scenario(projection.names[0])
+        column = f"payment_{currency.lower()}"
+        drawn = rows[column].to_numpy(dtype=float) / scale
+        ax.plot(rows["year"], drawn, linestyle="--", color="C1", label=projection.names[0])
+        top = max(top, float(np.nanmax(drawn)))
+        last_year = max(last_year, int(rows["year"].max()))
     for i, r in enumerate(agreement_records()):
         ax.axvspan(r.start_year - 0.5, r.end_year + 0.5, color="0.5", alpha=0.07 if i % 2 else 0.16, lw=0)
+        # the ordinals sit inside the top of the axes, so they never meet the title
         ax.text(
             (r.start_year + r.end_year) / 2,
-            1.01,
+            0.985,
             str(r.ordinal),
             ha="center",
-            va="bottom",
+            va="top",
             fontsize=8,
             color="0.35",
             transform=ax.get_xaxis_transform(),
         )
-    if projection is not None:
-        rows = projection.scenario(projection.names[0])
-        column = f"payment_{currency.lower()}"
-        ax.plot(rows["year"], rows[column] / scale, linestyle="--", color="C1", label=projection.names[0])
     if annotate:
-        for k, (year, label) in enumerate(EVENTS):
-            value = published.get(year, np.nan) / scale
-            if np.isfinite(value):
-                ax.annotate(
-                    label,
-                    xy=(year, value),
-                    xytext=(2004, top * (1.08 + 0.1 * k)),
-                    fontsize=8,
-                    va="center",
-                    arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.8, "shrinkB": 2},
-                )
-    ax.set_ylim(0, top * 1.4)
-    ax.set_xlim(1990.5, max(2030, int(published.index.max())) + 0.5)
+        _annotate_events(ax, published / scale, top)
+    ax.set_ylim(0, top * 1.45)
+    ax.set_xlim(1990.5, last_year + 0.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(f"payment [{unit}, nominal]")
     ax.set_xlabel("year (shaded: the 1st to 12th SMA)")
     ax.grid(axis="x", visible=False)
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.94))  # below the ordinals
     return ax
 
 
-def _rule_filled_gaps(currency: str) -> pd.Series:
-    """Years inside a modelled agreement with no published amount, valued by the agreement's rule."""
-    record = payments()
-    gaps = record.loc[record["payment_krw"].isna() & record["payment_usd"].isna(), "year"]
-    values: dict[int, float] = {}
-    for r in agreement_records():
-        years = [int(y) for y in gaps if r.start_year <= y <= r.end_year]
-        if not years or not r.modelled:
-            continue
-        plan = compile_plan(Scenario(name=r.name, agreements=[r.agreement()], horizon=max(years)))
-        rows = np.searchsorted(plan.years, years)
-        native = run(plan)[rows, 0]
-        convert = to_krw if currency == "KRW" else to_usd
-        amounts = convert(native, plan.usd[rows, 0], plan.usd_krw[rows, 0])
-        values.update({y: float(v) for y, v in zip(years, amounts) if np.isfinite(v)})
-    return pd.Series(values, dtype=float)
+def _annotate_events(ax: Axes, published: pd.Series, top: float) -> None:
+    """Label :data:`EVENTS` in a stair above their bars: later events higher and further right.
+
+    Each label ends just left of its year and its line drops to that year's bar, so no
+    line crosses another label or line.
+    """
+    for k, (year, label) in enumerate(sorted(EVENTS)):
+        value = published.get(year, np.nan)
+        if np.isfinite(value):
+            ax.annotate(
+                label,
+                xy=(year, value),
+                xytext=(year - 0.6, top * (1.1 + 0.09 * k)),
+                ha="right",
+                va="center",
+                fontsize=8,
+                arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.8, "shrinkA": 1, "shrinkB": 2},
+            )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["STYLE", "new_axes", "style_context", "styled"]
 
@@ -45,7 +46,7 @@ def style_context() -> Iterator[None]:
 
 
 @functools.cache
-def _style_params() -> dict[str, Any]:
+def _style_params() -> dict[RcKeyType, Any]:
     import matplotlib
 
     return dict(matplotlib.rc_params_from_file(STYLE, use_default_template=False))

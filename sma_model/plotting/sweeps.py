@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from sma_model.sweeps.results import SweepResult
+    from sma_model.sweeps.sensitivity import OneAtATime, SobolIndices
 
 __all__ = ["sobol_bars", "sweep_heatmap", "tornado"]
 
@@ -85,17 +86,18 @@ def sweep_heatmap(
 
 
 @styled
-def tornado(data: pd.DataFrame, ax: Axes | None = None, outcome: str | None = None) -> Axes:
+def tornado(data: OneAtATime | pd.DataFrame, ax: Axes | None = None, outcome: str | None = None) -> Axes:
     """One-at-a-time sensitivity: each parameter's swing around the base outcome.
 
     Parameters
     ----------
     data
-        The frame :func:`sma_model.one_at_a_time` returns (widest swing first).
+        What :func:`sma_model.one_at_a_time` returns, or its ``.frame`` (widest swing first).
     ax
         Axes to draw on; a new figure if None.
     outcome
-        The outcome's name, for the axis label and its unit (e.g. ``"total_krw"``).
+        The outcome's name, for the axis label and its unit (e.g. ``"total_krw"``);
+        default the one ``data`` measured.
 
     Returns
     -------
@@ -103,6 +105,9 @@ def tornado(data: pd.DataFrame, ax: Axes | None = None, outcome: str | None = No
         Two bars per parameter, from the base outcome to the outcome at the parameter's
         low (left colour) and high (right colour) value, labelled with those values.
     """
+    if not isinstance(data, pd.DataFrame):
+        outcome = outcome or data.outcome
+        data = data.frame
     required = {"parameter", "low", "high", "outcome_low", "outcome_high", "outcome_base"}
     missing = required - set(data.columns)
     if missing:
@@ -136,14 +141,17 @@ def tornado(data: pd.DataFrame, ax: Axes | None = None, outcome: str | None = No
 
 @styled
 def sobol_bars(
-    data: pd.DataFrame, outcome: str | None = None, year: int | None = None, ax: Axes | None = None
+    data: SobolIndices | pd.DataFrame,
+    outcome: str | None = None,
+    year: int | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
     """First-order (S1) and total (ST) Sobol' indices per parameter, with confidence bars.
 
     Parameters
     ----------
     data
-        The frame :func:`sma_model.sobol` returns.
+        What :func:`sma_model.sobol` returns, or its ``.frame``.
     outcome
         Which outcome to show; default the first in ``data``.
     year
@@ -155,6 +163,7 @@ def sobol_bars(
     -------
     matplotlib.axes.Axes
     """
+    data = data if isinstance(data, pd.DataFrame) else data.frame
     outcome = outcome or str(data["outcome"].iloc[0])
     rows = data[data["outcome"] == outcome]
     rows = rows[rows["year"].isna()] if year is None else rows[rows["year"] == year]

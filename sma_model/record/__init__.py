@@ -12,13 +12,19 @@ an installed wheel; :func:`data_dir` finds either.
 from __future__ import annotations
 
 from sma_model._files import data_dir
+from sma_model.record import _schema as _schema_module
 from sma_model.record import agreements as _agreements_module
 from sma_model.record import macro as _macro_module
 from sma_model.record import payments as _payments_module
 from sma_model.record import presets
 from sma_model.record.agreements import AgreementRecord, agreement, agreement_records, agreements
+from sma_model.record.composition import composition
+from sma_model.record.defense_gdp import defense_gdp
+from sma_model.record.hosts import host_support
 from sma_model.record.macro import macro, macro_series
 from sma_model.record.payments import payment_series, payments, published_payment
+from sma_model.record.support import support
+from sma_model.record.troops import troops
 
 __all__ = [
     "AgreementRecord",
@@ -26,13 +32,18 @@ __all__ = [
     "agreement_records",
     "agreements",
     "clear_cache",
+    "composition",
     "data_dir",
+    "defense_gdp",
+    "host_support",
     "macro",
     "macro_series",
     "payment_series",
     "payments",
     "presets",
     "published_payment",
+    "support",
+    "troops",
 ]
 
 
@@ -44,5 +55,7 @@ def clear_cache() -> None:
         _macro_module._macro,
         _macro_module._macro_series,
         presets._presets,
+        _schema_module.package,
+        _schema_module._table,
     ):
         cached.cache_clear()

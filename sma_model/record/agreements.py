@@ -10,13 +10,13 @@ import functools
 from typing import Any
 
 import pandas as pd
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from sma_model._files import load_yaml
-from sma_model.errors import DataError
-from sma_model.model.terms import Agreement, Base, Escalation, TermsModel, describe_rule
+from sma_model.errors import DataError, YAMLInputError
+from sma_model.model.terms import Agreement, Base, Escalation, Money, TermsModel, describe_rule
 from sma_model.record._reading import path_of, read_text
+from sma_model.series import PAYMENT_RANGES, RECORD_YEARS
 
 __all__ = ["AgreementRecord", "agreement", "agreement_records", "agreements"]
 
@@ -28,9 +28,9 @@ class AgreementRecord(TermsModel):
     """1 for the 1st SMA, and so on."""
     name: str
     """e.g. ``"11th SMA"``."""
-    start_year: int
+    start_year: int = Field(ge=RECORD_YEARS[0], le=RECORD_YEARS[1])
     """First year covered."""
-    term_years: int = Field(ge=1)
+    term_years: int = Field(ge=1, le=50)
     """Years covered."""
     base: Base
     """The first-year payment as agreed."""
@@ -61,6 +61,14 @@ class AgreementRecord(TermsModel):
 
     @model_validator(mode="after")
     def _modelled_has_rule(self) -> AgreementRecord:
+        if isinstance(self.base, Money):
+            column, scale = ("payment_krw_bn", 1e9) if self.base.currency == "KRW" else ("payment_usd_m", 1e6)
+            low, high = PAYMENT_RANGES[column]
+            if not low * scale <= self.base.amount <= high * scale:
+                raise ValueError(
+                    f"{self.name}: base {self.base.amount:g} {self.base.currency} is outside the plausible "
+                    f"range {low * scale:g} to {high * scale:g} (sma_model.series.PAYMENT_RANGES)"
+                )
         if self.modelled:
             if self.escalation is None:
                 raise ValueError(f"{self.name}: modelled but has no escalation rule")
@@ -103,8 +111,8 @@ def agreement_records() -> tuple[AgreementRecord, ...]:
     path = path_of("agreements.yaml")
     try:
         raw = load_yaml(read_text("agreements.yaml"))
-    except yaml.YAMLError as exc:
-        raise DataError(f"{path}: not valid YAML: {exc}") from exc
+    except YAMLInputError as exc:
+        raise DataError(f"{path}: {exc}") from exc
     if not isinstance(raw, list):
         raise DataError(f"{path}: expected a list of agreements, got {type(raw).__name__}")
     records = []

@@ -1,7 +1,10 @@
 """The macro record (``data/macro.csv``): ROK CPI, defense budget, USD/KRW, US CPI.
 
 Values are stored as published (percent, ₩ trillion); :func:`macro_series` gives them in
-model units. Which columns exist and their units is :mod:`sma_model.series`' to say.
+model units. Which columns exist, their units and their plausible ranges is
+:mod:`sma_model.series`' to say; every value and year is checked against them on load
+(a CPI of 230 or a year 99999 is a :class:`~sma_model.errors.DataError` naming the file,
+line and column).
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ import functools
 import pandas as pd
 
 from sma_model.errors import DataError
-from sma_model.record._reading import number, path_of, read_csv
-from sma_model.series import RECORD_COLUMNS, RECORD_SCALES
+from sma_model.record._reading import in_range, number, path_of, read_csv
+from sma_model.record._reading import year as read_year
+from sma_model.series import RECORD_COLUMNS, RECORD_RANGES, RECORD_SCALES
 
 __all__ = ["macro", "macro_series"]
 
@@ -24,7 +28,7 @@ def _macro() -> pd.DataFrame:
     path = path_of(name)
     seen: set[tuple[str, int]] = set()
     out = []
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         series, unit = row["series"], row["unit"]
         if series not in RECORD_COLUMNS:
             raise DataError(
@@ -34,10 +38,7 @@ def _macro() -> pd.DataFrame:
             raise DataError(
                 f"{path}, line {line}: {series} must be in {RECORD_COLUMNS[series]!r}, not {unit!r}"
             )
-        try:
-            year = int(row["year"])
-        except ValueError:
-            raise DataError(f"{path}, line {line}: year={row['year']!r} is not a year") from None
+        year = read_year(row["year"], path, line)
         if (series, year) in seen:
             raise DataError(f"{path}, line {line}: {series} {year} appears twice")
         seen.add((series, year))
@@ -45,6 +46,7 @@ def _macro() -> pd.DataFrame:
             raise DataError(f"{path}, line {line}: {series} {year} has no source")
         # inflation can be negative (US CPI 2009); levels and rates of exchange cannot
         value = number(row["value"], path, line, "value", positive=unit != "percent")
+        in_range(value, RECORD_RANGES[series], (path, line, "value"), f"{series} {year}", unit)
         out.append(
             {
                 "series": series,
@@ -63,9 +65,10 @@ def macro() -> pd.DataFrame:
 
     Series: ``rok_cpi_inflation`` [percent] (Statistics Korea), ``rok_defense_budget``
     [KRW trillion] and ``rok_defense_budget_growth`` [percent] (Ministry of National
-    Defense), ``rok_share_of_npsc`` [percent] (MND's official estimate of Korea's share of
-    US non-personnel stationing costs, 2013 and 2018), ``usd_krw`` [KRW per USD, annual
-    average] (Bank of Korea),
+    Defense; 2004-2026), ``rok_share_of_npsc`` [percent] (Korea's share of US
+    non-personnel stationing costs: 41 % in FY2002 and about 45 % in FY2003 per USFK, 42 %
+    in 2018 per the official figure reported by the Korea Times and Korea Herald),
+    ``usd_krw`` [KRW per USD, annual average] (Bank of Korea),
     ``us_cpi_inflation`` [percent] (US Bureau of Labor Statistics, CPI-U). Values are as
     published; :func:`macro_series` converts them to model units.
     """

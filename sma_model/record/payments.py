@@ -1,4 +1,8 @@
-"""The published yearly payments, 1991-2026 (``data/payments.csv``), each with its source."""
+"""The published yearly payments, 1991-2026 (``data/payments.csv``), each with its source.
+
+Every amount is checked on load against :data:`sma_model.series.PAYMENT_RANGES` and
+every year against :data:`sma_model.series.RECORD_YEARS`.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +13,41 @@ import pandas as pd
 
 from sma_model.errors import DataError
 from sma_model.model.terms import Money
-from sma_model.record._reading import number, path_of, read_csv
+from sma_model.record._reading import in_range, number, path_of, read_csv
+from sma_model.record._reading import year as read_year
 from sma_model.record.macro import macro_series
+from sma_model.series import PAYMENT_RANGES
 from sma_model.units import check_currency, to_krw, to_usd
 
-__all__ = ["payment_series", "payments", "published_payment"]
+__all__ = ["STATUSES", "payment_series", "payments", "published_payment"]
+
+#: What a payment row's figure is: ``published`` (an amount a primary or press source
+#: gives), ``derived`` (not published: the agreement's rule applied to the record, with the
+#: derivation in ``derivation``) or ``disputed`` (published, but sources disagree).
+STATUSES = ("published", "derived", "disputed")
+
+
+def _status(row: dict[str, str], path: str, line: int, year: int) -> str:
+    """The row's ``status``, checked: one of :data:`STATUSES`; a derived year says how."""
+    status = row["status"].strip()
+    if status not in STATUSES:
+        raise DataError(f"{path}, line {line}: year {year} has status={status!r}; allowed: {STATUSES}")
+    if status == "derived" and not row["derivation"].strip():
+        raise DataError(f"{path}, line {line}: year {year} is derived but has no derivation")
+    return status
 
 
 @functools.cache
 def _payments() -> pd.DataFrame:
     name = "payments.csv"
-    columns = ["year", "agreement", "payment_krw_bn", "payment_usd_m", "source", "note"]
+    columns = ["year", "agreement", "payment_krw_bn", "payment_usd_m"]
+    columns += ["status", "derivation", "source", "note"]
     rows = read_csv(name, columns)
     path = path_of(name)
     seen: set[int] = set()
     out = []
-    for line, row in enumerate(rows, start=2):
-        try:
-            year = int(row["year"])
-        except ValueError:
-            raise DataError(f"{path}, line {line}: year={row['year']!r} is not a year") from None
+    for line, row in rows:
+        year = read_year(row["year"], path, line)
         if year in seen:
             raise DataError(f"{path}, line {line}: year {year} appears twice")
         seen.add(year)
@@ -38,13 +57,26 @@ def _payments() -> pd.DataFrame:
             raise DataError(f"{path}, line {line}: year {year} has an amount but no source")
         if not (krw or usd) and not row["note"].strip():
             raise DataError(f"{path}, line {line}: year {year} has no amount and no note saying why")
+        amounts = {}
+        for column, text in (("payment_krw_bn", krw), ("payment_usd_m", usd)):
+            if text:
+                value = number(text, path, line, column)
+                unit = "KRW billion" if column == "payment_krw_bn" else "USD million"
+                where = (path, line, column)
+                amounts[column] = in_range(value, PAYMENT_RANGES[column], where, f"the {year} payment", unit)
+        status = _status(row, path, line, year)
+        derived = status == "derived"
         out.append(
             {
                 "year": year,
                 "agreement": row["agreement"],
-                "payment_krw": number(krw, path, line, "payment_krw_bn") * 1e9 if krw else np.nan,
-                "payment_usd": number(usd, path, line, "payment_usd_m") * 1e6 if usd else np.nan,
+                "payment_krw": amounts["payment_krw_bn"] * 1e9 if krw and not derived else np.nan,
+                "payment_usd": amounts["payment_usd_m"] * 1e6 if usd and not derived else np.nan,
                 "currency": "USD" if usd and not krw else "KRW",
+                "status": status,
+                "derivation": row["derivation"],
+                "derived_krw": amounts["payment_krw_bn"] * 1e9 if krw and derived else np.nan,
+                "derived_usd": amounts["payment_usd_m"] * 1e6 if usd and derived else np.nan,
                 "source": row["source"],
                 "note": row["note"],
             }
@@ -56,15 +88,28 @@ def _payments() -> pd.DataFrame:
 
 
 def payments() -> pd.DataFrame:
-    """Published yearly SMA payments, 1991-2026.
+    """Yearly SMA payments, 1991-2026: published amounts, and derived ones where none is published.
 
     Returns
     -------
     pandas.DataFrame
-        ``year``; ``agreement``; ``payment_krw`` [KRW] and ``payment_usd`` [USD], each
-        as published (NaN where that currency was not the one published); ``currency``
-        (the currency of the published figure); ``source``; ``note``. Amounts were set
-        in dollars until 2004 and in won from 2005.
+        One row per year:
+
+        - ``year``; ``agreement`` (e.g. ``"11th SMA"``);
+        - ``payment_krw`` [KRW] and ``payment_usd`` [USD]: the amount as published (NaN
+          where that currency was not the one published, and for a derived year);
+        - ``currency``: the currency of the figure (USD until 2004, KRW from 2005);
+        - ``status``: ``"published"``, ``"derived"`` (no amount published; the agreement's
+          rule gives it) or ``"disputed"`` (see :data:`STATUSES`);
+        - ``derivation``: for a derived year, how the amount follows from the rule and
+          the record (e.g. 2023 = 2022's 1,247.2 x 1.034), else empty;
+        - ``derived_krw`` [KRW] and ``derived_usd`` [USD]: a derived year's amount, NaN
+          otherwise (2023 ₩1,289.6bn and 2024 ₩1,346.3bn, rounded to ₩0.1bn as
+          published amounts are);
+        - ``source``: the document, table, date and address of the figure (for a derived
+          year, of the rule and its inputs); ``note``: conflicts and context.
+
+        ``payment_krw.fillna(derived_krw)`` gives an amount for every year from 2005.
 
     References
     ----------
@@ -74,25 +119,28 @@ def payments() -> pd.DataFrame:
     return _payments().copy()
 
 
-def payment_series(currency: str) -> pd.Series:
+def payment_series(currency: str, derived: bool = False) -> pd.Series:
     """Published payments in one currency, indexed by year [KRW or USD].
 
     A year published in the other currency is converted at that year's average USD/KRW
     from the macro record; years without a published amount or an exchange rate are
-    left out.
+    left out. With ``derived=True`` the derived years (2023, 2024) are included too.
     """
     code = check_currency(currency)
     frame = _payments().set_index("year")
     fx = macro_series("usd_krw").reindex(frame.index).to_numpy()
     published_usd = (frame["currency"] == "USD").to_numpy()
-    amount = np.where(published_usd, frame["payment_usd"], frame["payment_krw"])
+    krw, usd = frame["payment_krw"], frame["payment_usd"]
+    if derived:
+        krw, usd = krw.fillna(frame["derived_krw"]), usd.fillna(frame["derived_usd"])
+    amount = np.where(published_usd, usd, krw)
     convert = to_krw if code == "KRW" else to_usd
     values = pd.Series(convert(amount, published_usd, fx), index=frame.index)
     return values.dropna().rename(f"payment_{code.lower()}")
 
 
 def published_payment(year: int) -> Money | None:
-    """The published payment of ``year`` in its published currency, or None."""
+    """The published payment of ``year`` in its published currency, or None (also for a derived year)."""
     frame = _payments()
     row = frame.loc[frame["year"] == year]
     if row.empty:

@@ -9,12 +9,12 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from sma_model._files import data_dir, load_yaml
-from sma_model.errors import DataError, UnknownPresetError
+from sma_model.errors import DataError, UnknownPresetError, YAMLInputError
 from sma_model.model.scenario import Scenario
 
 __all__ = ["DEFAULT_COMPARISON", "UnknownPresetError", "describe", "get", "names"]
@@ -29,10 +29,11 @@ def _presets() -> dict[str, tuple[str, Scenario]]:
     out = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
-            document = load_yaml(path.read_text(encoding="utf-8"))
+            # any YAML value: one that is not a mapping of these keys fails below (TypeError, KeyError)
+            document: Any = load_yaml(path.read_text(encoding="utf-8"))
             description = str(document["description"]).strip()
             scenario = Scenario.model_validate(document["scenario"])
-        except (yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:
+        except (YAMLInputError, KeyError, TypeError, ValidationError, UnicodeDecodeError, OSError) as exc:
             raise DataError(f"{path}: not a valid preset: {exc}") from exc
         out[path.stem] = (description, scenario)
     return out

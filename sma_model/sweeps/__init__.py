@@ -9,6 +9,8 @@ Each compiles the scenario once and runs every sample through the same engine as
 - :mod:`~sma_model.sweeps.binding`: writing sampled values into a compiled plan;
 - :mod:`~sma_model.sweeps.chunks`: running chunks of samples (threads, dask) and
   streaming their statistics;
+- :mod:`~sma_model.sweeps.sketch`: the mergeable quantile sketch behind streamed
+  percentiles (``keep="stats"``), with its stated error bound;
 - :mod:`~sma_model.sweeps.results`: :class:`SweepResult`, :class:`MonteCarloResult`;
 - :mod:`~sma_model.sweeps.sensitivity`: one-at-a-time swings and Sobol' indices.
 """

@@ -4,11 +4,14 @@ The base scenario is compiled once (or once per distinct value of the few fields
 that change a plan's structure, such as ``horizon``), and each chunk of samples gets
 a :class:`~sma_model.engine.Plan` whose arrays are the compiled ones with the swept
 cells overwritten. Which cells a parameter governs comes from the provenance the
-compiler records (``plan.origin``, ``plan.index_*``, ``plan.fx_links``); macro
-constants fill only the years neither the record nor an explicit series covers, as in
+compiler records (``plan.origin``, ``plan.index_*``, ``plan.fx_links``); which rule
+fields go straight into plan arrays comes from the compiler's registry
+(:func:`~sma_model.engine.compile.swept_cells`); macro constants fill only the years
+neither the record nor an explicit series covers, as in
 :class:`~sma_model.assumptions.Assumptions`. Every value written here is computed by the
-same arithmetic the compiler uses, so a bound plan equals the compiled plan of the
-modified scenario.
+functions the compiler uses (:meth:`~sma_model.engine.plan.FxLink.value`,
+:func:`~sma_model.engine.plan.index_growth`), so a bound plan equals the compiled plan
+of the modified scenario.
 """
 
 from __future__ import annotations
@@ -20,20 +23,17 @@ from typing import Any
 
 import numpy as np
 
-from sma_model.engine.compile import compile_plan
-from sma_model.engine.macro import extend_levels, relative_price, resolve
-from sma_model.engine.plan import CELL_FIELDS, INDEX_CODES, Plan
+from sma_model.engine.compile import compile_plan, swept_cells
+from sma_model.engine.macro import default_price_base_year, extend_levels, relative_price, resolve
+from sma_model.engine.plan import CELL_FIELDS, INDEX_CODES, Plan, index_growth
 from sma_model.errors import SweepError
 from sma_model.model.parameters import Parts, format_path, scenario_with
 from sma_model.model.scenario import Scenario
-from sma_model.model.terms import MIN_YEAR, Fixed, Indexed, Money, Rise
+from sma_model.model.terms import MIN_YEAR, Money, Rise, Rule
 from sma_model.series import DRAWABLE
-from sma_model.units import to_other_currency
+from sma_model.sweeps.sampling import MonteCarloSampler
 
 __all__ = ["Binder", "Parameter", "classify"]
-
-#: Rule fields a sweep writes straight into plan cells, by rule type.
-_RULE_FIELDS = {Fixed: {"rate": "rate"}, Indexed: {"cap": "cap", "floor": "floor", "spread": "spread"}}
 
 
 @dataclass(frozen=True)
@@ -55,24 +55,31 @@ class Parameter:
 def classify(scenario: Scenario, parts: Parts) -> Parameter:
     """How samples of the field at ``parts`` reach the plan (see :class:`Parameter`)."""
     path = format_path(parts)
-    if parts[0] == "agreements" and len(parts) == 4 and parts[2] == "base":
-        base = scenario.agreements[parts[1]].base
-        if isinstance(base, Money) and parts[3] == "amount":
-            return Parameter(path, parts, "reset_value", parts[:3])
-        if isinstance(base, Rise) and parts[3] == "rate":
-            return Parameter(path, parts, "rate", parts[:3])
-    if (parts[0] == "agreements" and parts[2:3] == ("escalation",) and len(parts) in (4, 5)) or (
-        parts[0] == "after_expiry" and len(parts) == 2
-    ):
-        rule: Any = scenario
-        for part in parts[:-1]:
-            rule = rule[part] if isinstance(part, int) or isinstance(rule, dict) else getattr(rule, part)
-        target = _RULE_FIELDS.get(type(rule), {}).get(str(parts[-1]))
-        if target is not None:
-            return Parameter(path, parts, target, parts[:-1])
+    step = _step_at(scenario, parts[:-1])
+    target = swept_cells(type(step)).get(str(parts[-1])) if step is not None else None
+    if target is not None:
+        return Parameter(path, parts, target, parts[:-1])
     if parts[0] == "assumptions" and len(parts) == 2 and parts[1] in DRAWABLE:
         return Parameter(path, parts, "macro")
     return Parameter(path, parts, "structure")
+
+
+def _step_at(scenario: Scenario, origin: Parts) -> Any:
+    """The base or rule at ``origin`` when it is where a year's step sits, else None.
+
+    Steps sit at ``agreements[i].base``, ``agreements[i].escalation``,
+    ``agreements[i].escalation[year]`` and ``after_expiry`` (see ``YearTerm.origin``).
+    """
+    is_base = len(origin) == 3 and origin[0] == "agreements" and origin[2] == "base"
+    in_agreement = origin[:1] == ("agreements",) and origin[2:3] == ("escalation",)
+    is_rule = (in_agreement and len(origin) in (3, 4)) or origin == ("after_expiry",)
+    if not (is_base or is_rule):
+        return None
+    node: Any = scenario
+    for part in origin:
+        node = node[part] if isinstance(part, int) or isinstance(node, dict) else getattr(node, part)
+    wanted = (Money, Rise) if is_base else Rule
+    return node if isinstance(node, wanted) else None
 
 
 class Binder:
@@ -139,16 +146,62 @@ class Binder:
             )
             for name in self.macro_series
         }
-        # the last value known before the macro span, where a Monte Carlo path starts from
+        self._set_draw_span(scenarios, last)
+        self.budget_levels = np.stack(
+            [resolve(s.assumptions, "defense_budget", self.macro_years) for s in scenarios], axis=1
+        )
+
+    def _set_draw_span(self, scenarios: Sequence[Scenario], last: int) -> None:
+        """The years Monte Carlo draws, their known values and the value known before them.
+
+        The span is fixed by the scenarios and the record, never by the chosen price base
+        year: from two years before the start (lagged indices) or the record's price year,
+        whichever is first, to the last year a rule reads.
+        """
+        record_year = default_price_base_year()
+        last_end = max(s.end_year for s in scenarios)
+        rules_last = last_end if last == self.plan.price_base_year else last
+        first = min(min(s.start_year for s in scenarios) - 2, record_year)
+        self.draw_years = np.arange(first, max(rules_last, record_year) + 1)
+        self.draw_known = {
+            name: resolve(scenarios[0].assumptions.model_copy(update={name: None}), name, self.draw_years)
+            for name in self.macro_series
+        }
+        self.draw_rows = np.isin(self.macro_years, self.draw_years)
+        # the last value known before the drawn span, where a Monte Carlo path starts from
         earlier = np.arange(MIN_YEAR - 5, first)
         self.last_known = {}
         for name in self.macro_series:
             before = resolve(scenarios[0].assumptions.model_copy(update={name: None}), name, earlier)
             before = before[np.isfinite(before)]
             self.last_known[name] = float(before[-1]) if len(before) else float("nan")
-        self.budget_levels = np.stack(
-            [resolve(s.assumptions, "defense_budget", self.macro_years) for s in scenarios], axis=1
-        )
+
+    def drawn(self, name: str) -> np.ndarray:
+        """Which macro years a Monte Carlo run draws for series ``name`` [bool, per year]."""
+        drawn_years = self.draw_years[np.isnan(self.draw_known[name])]
+        return np.isin(self.macro_years, drawn_years)
+
+    def draw_macro(self, sampler: MonteCarloSampler, lo: int, hi: int) -> dict[str, np.ndarray]:
+        """Samples ``lo:hi`` of each drawn series over :attr:`macro_years`, shape ``(n_years, hi - lo)``.
+
+        Only the drawn span comes from the sampler; years outside it (added by a price base
+        year for deflating) keep the scenario's own values: the record, its explicit series
+        or its constant.
+        """
+        known = {name: self.draw_known[name] for name in sampler.series}
+        drawn = sampler.paths(lo, hi, known, self.last_known)
+        rows = self.draw_rows
+        taken = np.isin(self.draw_years, self.macro_years)
+        if rows.all() and taken.all():
+            return drawn
+        outside = self.macro_years[~rows]
+        out = {}
+        for name, values in drawn.items():
+            full = np.empty((len(self.macro_years), values.shape[1]))
+            full[rows] = values[taken]
+            full[~rows] = resolve(self.plan.scenarios[0].assumptions, name, outside)[:, None]
+            out[name] = full
+        return out
 
     @property
     def n_groups(self) -> int:
@@ -205,7 +258,8 @@ class Binder:
         series.update(macro_paths or {})
         anchor = self._bind_macro(arrays, anchor, series, group, n, deflators)
         if series or any(p.target == "spread" for p in self.parameters):
-            arrays["index_value"] = np.where(arrays["indexed"], arrays["index_raw"] + arrays["spread"], 0.0)
+            growth = index_growth(arrays["index_raw"], arrays["spread"])
+            arrays["index_value"] = np.where(arrays["indexed"], growth, 0.0)
         _check_cap_floor(arrays, values, self.parameters)
         return dataclasses.replace(plan, anchor=anchor, **arrays)
 
@@ -263,7 +317,7 @@ class Binder:
             for link in plan.fx_links:
                 samples = slice(None) if group is None else np.flatnonzero(group == link.col)
                 rate = np.broadcast_to(fx[link.year - first], (n,))[samples]
-                value = to_other_currency(link.amount, link.multiply, rate)
+                value = link.value(rate)
                 if link.field == "anchor":
                     anchor[samples] = value
                 else:

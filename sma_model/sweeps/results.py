@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -13,91 +13,9 @@ import pandas as pd
 from sma_model.errors import SweepError
 from sma_model.plotting.sweeps import sweep_heatmap
 from sma_model.plotting.uncertainty import fan_chart
+from sma_model.sweeps.sketch import PERCENTILE_ERROR, Stats
 
-__all__ = ["MonteCarloResult", "Stats", "SweepResult"]
-
-#: Histogram bins per year for streamed percentiles (``keep="stats"``).
-STAT_BINS = 4096
-
-
-@dataclass
-class Stats:
-    """Streamed per-year statistics: counts, sums and log-spaced histograms.
-
-    Percentiles from these are exact to within one bin: about 0.1 % of the value for
-    payments spanning two orders of magnitude.
-    """
-
-    count: np.ndarray
-    total: np.ndarray
-    hist: np.ndarray
-    total_hist: np.ndarray
-    crossings: np.ndarray
-    edges: tuple[np.ndarray, np.ndarray]
-
-    @classmethod
-    def empty(cls, n_years: int, edges: tuple[np.ndarray, np.ndarray] | None) -> Stats:
-        """Zeroed statistics over ``edges`` (from :meth:`edges_from`)."""
-        if edges is None:
-            raise SweepError("streamed statistics need histogram edges")
-        return cls(
-            count=np.zeros(n_years, np.int64),
-            total=np.zeros(n_years),
-            hist=np.zeros((n_years, STAT_BINS), np.int64),
-            total_hist=np.zeros(STAT_BINS, np.int64),
-            crossings=np.zeros(n_years + 1, np.int64),
-            edges=edges,
-        )
-
-    @staticmethod
-    def edges_from(paths: np.ndarray, totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Log-spaced bin edges covering a first chunk's payments and totals, with room."""
-
-        def edges(values: np.ndarray) -> np.ndarray:
-            positive = values[np.isfinite(values) & (values > 0)]
-            if positive.size == 0:
-                return np.linspace(0.0, 1.0, STAT_BINS + 1)
-            low, high = np.log10(positive.min()) - 1.0, np.log10(positive.max()) + 1.0
-            return np.linspace(low, high, STAT_BINS + 1)
-
-        return edges(paths), edges(totals)
-
-    @staticmethod
-    def _bin(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
-        finite = values[np.isfinite(values) & (values > 0)]
-        position = (np.log10(finite) - edges[0]) / (edges[1] - edges[0])
-        index = np.clip(position.astype(np.int64), 0, STAT_BINS - 1)
-        return np.bincount(index, minlength=STAT_BINS)
-
-    def add_year(self, t: int, values: np.ndarray) -> None:
-        """Add one year's payments (NaN where a sample is not active)."""
-        finite = np.isfinite(values)
-        self.count[t] += int(finite.sum())
-        self.total[t] += float(values[finite].sum())
-        self.hist[t] += self._bin(values, self.edges[0])
-
-    def add_totals(self, totals: np.ndarray, first_over: np.ndarray, years: np.ndarray) -> None:
-        """Add the horizon totals and the first year each sample crossed the threshold."""
-        self.total_hist += self._bin(totals, self.edges[1])
-        index = np.where(first_over > 0, first_over - years[0], len(years))
-        self.crossings += np.bincount(index, minlength=len(years) + 1)
-
-    def merge(self, other: Stats) -> None:
-        """Add another chunk's statistics (same edges)."""
-        for name in ("count", "total", "hist", "total_hist", "crossings"):
-            getattr(self, name).__iadd__(getattr(other, name))
-
-    def quantiles(self, hist: np.ndarray, edges: np.ndarray, q: np.ndarray) -> np.ndarray:
-        """Quantiles ``q`` (fractions) from a histogram, interpolated within bins in log space."""
-        cumulative = np.cumsum(hist)
-        total = cumulative[-1]
-        if total == 0:
-            return np.full(len(q), np.nan)
-        target = q * total
-        index = np.clip(np.searchsorted(cumulative, target, side="left"), 0, STAT_BINS - 1)
-        below = np.where(index > 0, cumulative[index - 1], 0)
-        inside = np.where(hist[index] > 0, (target - below) / np.maximum(hist[index], 1), 0.5)
-        return 10.0 ** (edges[index] + inside * (edges[1] - edges[0]))
+__all__ = ["MonteCarloResult", "SweepResult", "finite_amount"]
 
 
 class SweepResult:
@@ -117,6 +35,8 @@ class SweepResult:
         package version: enough to redo the run.
     elapsed : float
         Wall time of the run [s].
+    stats : Stats or None
+        With ``keep="stats"``: the streamed statistics (see :mod:`sma_model.sweeps.sketch`).
     """
 
     kind = "Sweep"
@@ -181,6 +101,17 @@ class SweepResult:
         return int(self.inputs["n"])
 
     @property
+    def percentile_error(self) -> float:
+        """Bound on the relative error of :meth:`percentiles` and :meth:`summary` [fraction].
+
+        0.0 when they are computed from every value (kept paths or per-sample rows);
+        :data:`~sma_model.sweeps.sketch.PERCENTILE_ERROR` (1e-4) for streamed statistics
+        (``keep="stats"``): each streamed percentile ``p`` is within
+        ``percentile_error * |x| + 1`` [currency unit] of the exact one ``x``.
+        """
+        return PERCENTILE_ERROR if self._paths is None and self.stats is not None else 0.0
+
+    @property
     def currency(self) -> str:
         """Currency of paths, percentiles and the threshold."""
         return str(self.inputs["currency"])
@@ -222,8 +153,10 @@ class SweepResult:
         Returns
         -------
         pandas.DataFrame
-            Indexed by ``year``, a column ``p5``, ``p25`` … per percentile. Exact from kept
-            paths; within a histogram bin (about 0.1 %) from streamed statistics.
+            Indexed by ``year``, a column ``p5``, ``p25`` … per percentile, computed as
+            :func:`numpy.percentile` does (linear interpolation between samples). Exact
+            from kept paths; from streamed statistics within :attr:`percentile_error`
+            (0.01 %) of the exact value. NaN in a year no sample is active in.
         """
         given = np.atleast_1d(np.asarray(q, dtype=object))
         if (
@@ -232,17 +165,15 @@ class SweepResult:
             or any(isinstance(v, bool) or not isinstance(v, (int, float, np.number)) for v in given)
         ):
             raise SweepError(f"percentiles must be a list of numbers from 0 to 100, not {q!r}")
-        q = given.astype(float)
-        if not np.all((q >= 0) & (q <= 100)):  # also catches NaN
-            raise SweepError(f"percentiles must be between 0 and 100, not {q.tolist()!r}")
-        names = [f"p{v:g}" for v in q]
+        levels = given.astype(float)
+        if not np.all((levels >= 0) & (levels <= 100)):  # also catches NaN
+            raise SweepError(f"percentiles must be between 0 and 100, not {levels.tolist()!r}")
+        names = [f"p{v:g}" for v in levels]
         if self._paths is not None:
             with np.errstate(all="ignore"):
-                values = np.nanpercentile(self._paths, q, axis=1).T
+                values = np.nanpercentile(self._paths, levels, axis=1).T
         elif self.stats is not None:
-            values = np.stack(
-                [self.stats.quantiles(h, self.stats.edges[0], q / 100) for h in self.stats.hist]
-            )
+            values = self.stats.percentiles(levels)
         else:
             raise SweepError("percentiles need yearly paths: run again with keep='paths' or keep='stats'")
         return pd.DataFrame(values, index=pd.Index(self.years, name="year"), columns=names)
@@ -266,12 +197,7 @@ class SweepResult:
         threshold = run_threshold if threshold is None else threshold
         if threshold is None:
             raise SweepError("give a threshold (or run with threshold=...)")
-        if (
-            isinstance(threshold, bool)
-            or not isinstance(threshold, (int, float))
-            or not np.isfinite(threshold)
-        ):
-            raise SweepError(f"threshold must be a finite amount in {self.currency}, not {threshold!r}")
+        threshold = finite_amount(threshold, f"threshold must be a finite amount in {self.currency}")
         if self._paths is not None:
             over = np.nan_to_num(self._paths, nan=-np.inf) > threshold
             cumulative = np.logical_or.accumulate(over, axis=0).mean(axis=1)
@@ -288,21 +214,26 @@ class SweepResult:
         series = pd.Series(cumulative, index=pd.Index(self.years, name="year"), name="probability_over")
         if by_year is None:
             return series
-        if isinstance(by_year, bool) or not isinstance(by_year, (int, np.integer)):
+        if isinstance(by_year, (bool, np.bool_)) or not isinstance(by_year, (int, np.integer)):
             raise SweepError(f"by_year must be a whole year, not {by_year!r}")
         if by_year not in series.index:
             raise SweepError(f"by_year {by_year} is outside {self.years[0]}-{self.years[-1]}")
         return float(series.loc[by_year])
 
     def summary(self) -> pd.DataFrame:
-        """Mean and percentiles of each outcome over the samples."""
+        """Mean and percentiles of each outcome over the samples.
+
+        From streamed statistics (``keep="stats"``), only the total in the run's currency,
+        its percentiles within :attr:`percentile_error`.
+        """
         if self._frame is None:
-            assert self.stats is not None
-            q = np.array([0.05, 0.5, 0.95])
-            values = self.stats.quantiles(self.stats.total_hist, self.stats.edges[1], q)
+            if self.stats is None:
+                raise SweepError("this result holds neither per-sample rows nor statistics")
+            values = self.stats.totals.quantiles(np.array([0.05, 0.5, 0.95]))
+            mean = self.stats.totals_sum / max(self.stats.totals.count, 1)
             name = f"total_{self.currency.lower()}"
-            return pd.DataFrame([values], index=[name], columns=["p5", "p50", "p95"])
-        outcomes = [c for c in self._frame if c.startswith(("total_", "final_payment_"))]
+            return pd.DataFrame([[mean, *values]], index=[name], columns=["mean", "p5", "p50", "p95"])
+        outcomes = [c for c in self._frame.columns if c.startswith(("total_", "final_payment_"))]
         table = self._frame[outcomes].describe(percentiles=[0.05, 0.5, 0.95]).T
         return table[["mean", "5%", "50%", "95%"]].rename(columns={"5%": "p5", "50%": "p50", "95%": "p95"})
 
@@ -324,13 +255,25 @@ class SweepResult:
         y = y or (parameters[1] if len(parameters) > 1 else None)
         if x is None or y is None:
             raise SweepError("a sweep heat map needs two swept parameters; name them with x= and y=")
+        frame = self.frame
+        for role, column in (("x", x), ("y", y), ("outcome", outcome)):
+            _check_column(frame, role, column)
+        for role, column in (("x", x), ("y", y)):
+            if frame[column].nunique() < 2:
+                raise SweepError(f"{role}={column!r} takes one value here; a heat map needs at least two")
         return sweep_heatmap(self, x, y, outcome=outcome, ax=ax, **kwargs)
 
     def __repr__(self) -> str:
         return (
             f"{self.kind} of {self.n:,} samples, {self.years[0]}-{self.years[-1]} ({self.elapsed:.2f} s)\n"
             + (self.summary().to_string())
+            + self._error_note()
         )
+
+    def _error_note(self) -> str:
+        if not self.percentile_error:
+            return ""
+        return f"\npercentiles streamed: within {self.percentile_error:.2%} (+1 {self.currency}) of exact"
 
     def _repr_html_(self) -> str:
         name = html.escape(str(self.inputs["scenario"]["name"]))
@@ -338,8 +281,34 @@ class SweepResult:
             f"<div><strong>{self.kind}</strong> of {self.n:,} samples of {name}, "
             f"{self.years[0]}-{self.years[-1]}<br><small>seed {html.escape(str(self.inputs.get('seed')))}, "
             f"sma_model {html.escape(str(self.inputs['sma_model_version']))}</small>"
-            f"{self.summary().to_html()}</div>"
+            f"{self.summary().to_html()}<small>{html.escape(self._error_note())}</small></div>"
         )
+
+
+def finite_amount(value: object, what: str) -> float:
+    """``value`` as a finite float, or a :class:`SweepError` starting with ``what``.
+
+    Numbers only: booleans, text and NaN or infinite amounts are refused.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise SweepError(f"{what}, not {type(value).__name__} {value!r:.60}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = np.inf
+    if not np.isfinite(number):
+        raise SweepError(f"{what}, not {value!r:.60}")
+    return number
+
+
+def _check_column(frame: pd.DataFrame, role: str, column: object) -> None:
+    """A column of ``frame``, or a :class:`SweepError` suggesting the closest ones."""
+    columns = [str(c) for c in frame.columns]
+    if isinstance(column, str) and column in columns:
+        return
+    close = difflib.get_close_matches(str(column), columns, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise SweepError(f"{role}={column!r} is not a column of the sweep{hint} Columns: {', '.join(columns)}")
 
 
 class MonteCarloResult(SweepResult):

@@ -2,53 +2,121 @@
 
 A sampler hands out the parameter values of samples ``lo:hi`` on request, so a run
 can stream through chunks without holding every sample. Random draws come from one
-seed per block of :data:`RNG_BLOCK` samples (``SeedSequence(entropy, spawn_key=(block,))``),
-so a result does not depend on the chunk size or on where the chunks run.
+seed per block of :data:`RNG_BLOCK` samples (``SeedSequence(entropy,
+spawn_key=(*spawn_key, block))``, the block-th child of the run's seed), so a result
+does not depend on the chunk size or on where the chunks run.
+
+Seeds follow SPEC 7: whatever :func:`numpy.random.default_rng` accepts (see
+:func:`seed_sequence`).
 """
 
 from __future__ import annotations
 
+import math
+import types
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 import numpy as np
+from pydantic import BaseModel
 
 from sma_model.errors import SweepError
+from sma_model.model.parameters import Parts
+from sma_model.model.scenario import Scenario
 from sma_model.series import ASSUMPTIONS
 from sma_model.sweeps.processes import Bootstrap
 
-__all__ = ["RNG_BLOCK", "GridSampler", "MonteCarloSampler", "TableSampler", "seed_entropy"]
+__all__ = [
+    "MAX_SAMPLES",
+    "RNG_BLOCK",
+    "GridSampler",
+    "MonteCarloSampler",
+    "TableSampler",
+    "latin_hypercube",
+    "seed_record",
+    "seed_sequence",
+    "whole_number_field",
+]
 
 #: Samples per random-number block; chunks are whole numbers of blocks.
 RNG_BLOCK = 1 << 16
+#: The most samples a run may have: sample numbers stay exact in float64.
+MAX_SAMPLES = 2**53
+
+_RNG_KINDS = (
+    "rng must be None, an int, a SeedSequence or a numpy Generator, not {what} "
+    "(also accepted: a sequence of non-negative ints, a BitGenerator, or the 'seed' a result records)"
+)
 
 
-def seed_entropy(rng: Any) -> int:
-    """An integer entropy for ``rng`` (SPEC 7): the seed itself, or drawn from a Generator.
+def seed_sequence(rng: Any) -> np.random.SeedSequence:
+    """The :class:`numpy.random.SeedSequence` a run draws from (SPEC 7).
 
-    ``None`` draws fresh entropy from the operating system; the result records it so
-    the run can be redone.
+    Accepts what :func:`numpy.random.default_rng` accepts: ``None`` (fresh entropy from
+    the operating system), a non-negative int, a sequence of them, a ``SeedSequence``
+    (a spawned child keeps its spawn key, so two children give different draws), a
+    ``BitGenerator`` or a ``Generator`` (a seed is drawn from it, advancing it); and the
+    ``inputs["seed"]`` of an earlier result, to redo it. An int seed ``s`` gives
+    ``SeedSequence(s)``, so seeded results stay as they were.
+
+    Raises
+    ------
+    SweepError
+        Anything else, naming what was given.
     """
     if rng is None:
-        return int(np.random.SeedSequence().entropy)
-    if isinstance(rng, (bool, np.bool_)):
-        raise SweepError(f"rng must be None, an int, a SeedSequence or a numpy Generator, not {rng!r}")
-    if isinstance(rng, (int, np.integer)):
-        if rng < 0:
-            raise SweepError(f"rng must be a non-negative integer seed, not {rng}")
-        return int(rng)
+        return np.random.SeedSequence()
     if isinstance(rng, np.random.SeedSequence):
-        return int(rng.entropy) if rng.entropy is not None else seed_entropy(None)
-    if isinstance(rng, np.random.Generator):
-        return int(rng.integers(0, 2**63))
-    raise SweepError(
-        f"rng must be None, an int, a SeedSequence or a numpy Generator, not {type(rng).__name__} {rng!r}"
+        return rng
+    if isinstance(rng, (np.random.Generator, np.random.BitGenerator)):
+        generator = rng if isinstance(rng, np.random.Generator) else np.random.Generator(rng)
+        return np.random.SeedSequence(int(generator.integers(0, 2**63)))
+    if isinstance(rng, Mapping) and set(rng) <= {"entropy", "spawn_key"} and "entropy" in rng:
+        key = rng.get("spawn_key", ())
+        spawn_key = _entropy(key) if isinstance(key, (list, tuple)) else None
+        if not isinstance(spawn_key, list):
+            raise SweepError(f"rng: a recorded seed's spawn_key is a list of non-negative ints, not {key!r}")
+        return np.random.SeedSequence(_entropy(rng["entropy"]), spawn_key=tuple(spawn_key))
+    return np.random.SeedSequence(_entropy(rng))
+
+
+def _entropy(value: Any) -> int | list[int]:
+    """A non-negative int, or a list of them, from ``value``; else a SweepError."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        if value < 0:
+            raise SweepError(f"rng must be a non-negative integer seed, not {value}")
+        return int(value)
+    if isinstance(value, (list, tuple, np.ndarray)) and not isinstance(value, str):
+        items = list(np.asarray(value, dtype=object).ravel()) if isinstance(value, np.ndarray) else value
+        if all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in items):
+            if any(v < 0 for v in items):
+                raise SweepError(f"rng: a seed sequence holds non-negative ints, not {list(items)!r}")
+            return [int(v) for v in items]
+    raise SweepError(_RNG_KINDS.format(what=f"{type(value).__name__} {value!r}"[:200]))
+
+
+def seed_record(seed: np.random.SeedSequence) -> int | list[int] | dict[str, Any]:
+    """What a result records as its ``seed``: JSON, and accepted back as ``rng`` to redo the run.
+
+    An int (or list of ints) for a plain seed; ``{"entropy": ..., "spawn_key": [...]}``
+    for a spawned child.
+    """
+    entropy = seed.entropy
+    # not a list of ints, it is one int: a SeedSequence always holds entropy (never None)
+    plain = (
+        [int(v) for v in entropy]
+        if isinstance(entropy, (list, tuple, np.ndarray))
+        else int(cast(int, entropy))
     )
+    if not seed.spawn_key:
+        return plain
+    return {"entropy": plain, "spawn_key": [int(k) for k in seed.spawn_key]}
 
 
-def block_rng(entropy: int, block: int) -> np.random.Generator:
-    """The generator of sample block ``block``."""
-    return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(block,)))
+def block_rng(seed: np.random.SeedSequence, block: int) -> np.random.Generator:
+    """The generator of sample block ``block``: the seed's child number ``block``."""
+    child = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, block), pool_size=seed.pool_size)
+    return np.random.default_rng(child)
 
 
 class GridSampler:
@@ -58,7 +126,14 @@ class GridSampler:
         self.columns = list(values)
         self.values = [np.asarray(v, dtype=float) for v in values.values()]
         self.shape = tuple(len(v) for v in self.values)
-        self.n = int(np.prod(self.shape, dtype=np.int64))
+        n = math.prod(self.shape)  # Python ints: no overflow
+        if n > MAX_SAMPLES:
+            sizes = " x ".join(f"{len(v):,}" for v in self.values)
+            raise SweepError(
+                f"a grid of {sizes} values is {n:.3g} samples, more than the {MAX_SAMPLES:.3g} a run can "
+                "hold; give fewer values per parameter, or method='lhs' with n samples"
+            )
+        self.n = n
 
     def take(self, lo: int, hi: int) -> dict[str, np.ndarray]:
         """Parameter values of samples ``lo:hi``."""
@@ -107,8 +182,8 @@ class MonteCarloSampler:
         Assumption name → process (see :mod:`sma_model.uncertainty`).
     n
         Number of samples.
-    entropy
-        Seed entropy (see :func:`seed_entropy`).
+    seed
+        The run's seed (see :func:`seed_sequence`).
     correlation
         ``{(series_a, series_b): rho}``: correlation of the yearly shocks of two series.
     """
@@ -117,13 +192,13 @@ class MonteCarloSampler:
         self,
         processes: Mapping[str, Any],
         n: int,
-        entropy: int,
+        seed: np.random.SeedSequence,
         correlation: Mapping[tuple[str, str], float] | None = None,
     ) -> None:
         self.columns: list[str] = []
         self.processes = dict(processes)
         self.n = n
-        self.entropy = entropy
+        self.seed = seed
         self.series = sorted(self.processes)
         self.shocked = [s for s in self.series if not isinstance(self.processes[s], Bootstrap)]
         self.cholesky = _cholesky(self.shocked, correlation or {}, self.processes)
@@ -166,7 +241,7 @@ class MonteCarloSampler:
         self, block: int, size: int, known: Mapping[str, np.ndarray], last_known: Mapping[str, float]
     ) -> dict[str, np.ndarray]:
         """The paths of one RNG block (its first ``size`` samples)."""
-        rng = block_rng(self.entropy, block)
+        rng = block_rng(self.seed, block)
         n_years = len(next(iter(known.values())))
         # draw a full block so a short last chunk reproduces the same numbers
         shocks = rng.standard_normal((len(self.shocked), n_years, RNG_BLOCK))[:, :, :size]
@@ -183,6 +258,53 @@ class MonteCarloSampler:
                 values = process.values(shocks[self.shocked.index(s)], years_known, last_known[s])
             out[s] = np.where(np.isnan(years_known)[:, None], values, years_known[:, None])
         return out
+
+
+def latin_hypercube(
+    columns: Mapping[str, np.ndarray], n: int, seed: np.random.SeedSequence, whole: set[str]
+) -> dict[str, np.ndarray]:
+    """``n`` Latin hypercube samples over each column's range; whole numbers for ``whole`` columns."""
+    try:
+        from scipy.stats import qmc
+    except ImportError:
+        raise SweepError("method='lhs' needs scipy: pip install 'sma-model[sweep]'") from None
+    low = np.array([v.min() for v in columns.values()])
+    high = np.array([v.max() for v in columns.values()])
+    for k, path in enumerate(columns):
+        if path in whole:
+            low[k], high[k] = np.ceil(low[k]), np.floor(high[k])
+            if low[k] > high[k]:
+                raise SweepError(f"{path}: holds whole numbers, and none lies in {list(columns[path])!r}")
+    width = high - low + np.array([1.0 if path in whole else 0.0 for path in columns])
+    unit = qmc.LatinHypercube(d=len(columns), rng=np.random.default_rng(seed)).random(n)
+    scaled = low + unit * width
+    out = {}
+    for k, path in enumerate(columns):
+        out[path] = np.minimum(np.floor(scaled[:, k]), high[k]) if path in whole else scaled[:, k]
+    return out
+
+
+def whole_number_field(scenario: Scenario, parts: Parts) -> bool:
+    """Whether the field at ``parts`` holds whole numbers only (its annotation, else its value)."""
+    node: Any = scenario
+    for part in parts[:-1]:
+        node = node[part] if isinstance(part, int) or isinstance(node, dict) else getattr(node, part)
+    leaf = parts[-1]
+    if isinstance(node, BaseModel) and isinstance(leaf, str) and leaf in type(node).model_fields:
+        kinds = _leaf_types(type(node).model_fields[leaf].annotation) - {type(None)}
+        return bool(kinds) and kinds <= {int}
+    # a list's part is an int, by the path's shape, which the type system cannot follow
+    value = node[cast(Any, leaf)] if isinstance(node, (dict, list)) else getattr(node, str(leaf), None)
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _leaf_types(annotation: Any) -> set[Any]:
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _leaf_types(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return set().union(*(_leaf_types(a) for a in get_args(annotation)))
+    return {annotation}
 
 
 def _cholesky(

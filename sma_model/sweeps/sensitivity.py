@@ -1,49 +1,109 @@
-"""Sensitivity: one-at-a-time swings (tornado data) and Sobol' indices (with SALib)."""
+"""Sensitivity: one-at-a-time swings (tornado data) and Sobol' indices (with SALib).
+
+Both return plain result objects holding a tidy frame (``.frame``) with a ``.plot()``,
+like the package's other results. Ranges are checked before anything runs: each path
+must name a numeric field of the scenario and each range be two finite numbers, low
+below high; an unknown outcome is an error that suggests the close ones.
+"""
 
 from __future__ import annotations
 
+import difflib
+import html
+import math
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from sma_model.errors import SweepError
+from sma_model.errors import ParameterPathError, SweepError
 from sma_model.model.parameters import format_path, resolve_path
 from sma_model.model.scenario import Scenario
 from sma_model.plotting.sweeps import sobol_bars, tornado
+from sma_model.sweeps.results import SweepResult
 from sma_model.sweeps.sweep import sweep
 
 __all__ = ["OneAtATime", "SobolIndices", "one_at_a_time", "sobol"]
 
 
-class OneAtATime(pd.DataFrame):
-    """Tornado data: a DataFrame (one row per parameter) whose ``.plot()`` draws the tornado.
+class OneAtATime:
+    """Tornado data from :func:`one_at_a_time`; ``.plot()`` draws the tornado.
 
-    Slices and copies are plain DataFrames; ``outcome`` names the outcome measured.
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        One row per parameter, widest swing first: ``parameter``, ``low``, ``high``,
+        ``base``, ``outcome_low``, ``outcome_high``, ``outcome_base``, ``swing``
+        (``outcome_high - outcome_low``) [outcome's unit].
+    outcome : str
+        The outcome measured, a column of :attr:`SweepResult.frame` (e.g. ``"total_krw"``).
+    inputs : dict
+        The inputs of the run (scenario JSON, parameters, package version …).
     """
 
-    _metadata: ClassVar[list[str]] = ["outcome"]
+    def __init__(self, frame: pd.DataFrame, outcome: str, inputs: Mapping[str, Any] | None = None) -> None:
+        self.frame = frame
+        self.outcome = outcome
+        self.inputs = dict(inputs or {})
 
     @property
-    def _constructor(self) -> type[pd.DataFrame]:
-        return pd.DataFrame
+    def parameters(self) -> list[str]:
+        """The parameter paths, widest swing first."""
+        return self.frame["parameter"].tolist()
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:  # type: ignore[override]
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """The tornado chart; see :func:`sma_model.plot.tornado`."""
-        return tornado(pd.DataFrame(self), ax=ax, outcome=getattr(self, "outcome", None), **kwargs)
+        return tornado(self.frame, ax=ax, outcome=self.outcome, **kwargs)
+
+    def __repr__(self) -> str:
+        head = f"OneAtATime: {self.outcome} over {len(self.frame)} parameter(s), widest swing first"
+        return f"{head}\n{self.frame.to_string()}"
+
+    def _repr_html_(self) -> str:
+        head = f"<strong>One at a time</strong>: {html.escape(self.outcome)}, widest swing first"
+        return f"<div>{head}{self.frame.to_html()}</div>"
 
 
-class SobolIndices(pd.DataFrame):
-    """Sobol' indices: a DataFrame whose ``.plot(outcome=, year=)`` draws the bars."""
+class SobolIndices:
+    """Sobol' indices from :func:`sobol`; ``.plot(outcome=, year=)`` draws the bars.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        One row per (outcome, year, parameter): ``S1``, ``S1_conf``, ``ST``, ``ST_conf``
+        [fractions of the outcome's variance]; ``year`` is <NA> for horizon outcomes.
+    outcomes : list of str
+        The outcomes analysed, in order (with the yearly payment column when per year).
+    inputs : dict
+        The inputs of the run (scenario JSON, parameters, package version …).
+    """
+
+    def __init__(self, frame: pd.DataFrame, inputs: Mapping[str, Any] | None = None) -> None:
+        self.frame = frame
+        self.inputs = dict(inputs or {})
 
     @property
-    def _constructor(self) -> type[pd.DataFrame]:
-        return pd.DataFrame
+    def outcomes(self) -> list[str]:
+        """The outcomes analysed, in order."""
+        return list(dict.fromkeys(self.frame["outcome"]))
 
-    def plot(self, outcome: str | None = None, year: int | None = None, ax: Any = None) -> Any:  # type: ignore[override]
+    @property
+    def parameters(self) -> list[str]:
+        """The parameter paths, in the order of the bounds."""
+        return list(dict.fromkeys(self.frame["parameter"]))
+
+    def plot(self, outcome: str | None = None, year: int | None = None, ax: Any = None) -> Any:
         """First-order and total indices as bars; see :func:`sma_model.plot.sobol_bars`."""
-        return sobol_bars(pd.DataFrame(self), outcome=outcome, year=year, ax=ax)
+        return sobol_bars(self.frame, outcome=outcome, year=year, ax=ax)
+
+    def __repr__(self) -> str:
+        head = f"SobolIndices: {', '.join(self.outcomes)} over {len(self.parameters)} parameter(s)"
+        return f"{head}\n{self.frame.to_string()}"
+
+    def _repr_html_(self) -> str:
+        head = f"<strong>Sobol' indices</strong>: {html.escape(', '.join(self.outcomes))}"
+        return f"<div>{head}{self.frame.to_html()}</div>"
 
 
 def one_at_a_time(
@@ -52,7 +112,7 @@ def one_at_a_time(
     outcome: str = "total_krw",
     base: Mapping[str, float] | None = None,
     **kwargs: Any,
-) -> pd.DataFrame:
+) -> OneAtATime:
     """Move each parameter to its low and high value, the others at base: tornado data.
 
     Parameters
@@ -60,7 +120,7 @@ def one_at_a_time(
     scenario
         The base scenario.
     ranges
-        Parameter path → ``(low, high)``.
+        Parameter path → ``(low, high)``, two finite numbers with ``low <= high``.
     outcome
         A column of :attr:`SweepResult.frame`, e.g. ``"total_krw"`` [KRW] or
         ``"final_payment_usd"`` [USD].
@@ -72,48 +132,35 @@ def one_at_a_time(
     Returns
     -------
     OneAtATime
-        A DataFrame (``.plot()`` draws the tornado), one row per parameter, widest swing
-        first: ``parameter``, ``low``, ``high``,
-        ``base``, ``outcome_low``, ``outcome_high``, ``outcome_base``, ``swing``
-        (``outcome_high - outcome_low``) [outcome's unit].
+        ``.frame`` has one row per parameter, widest swing first; ``.plot()`` draws the
+        tornado.
+
+    Raises
+    ------
+    ParameterPathError
+        A path names no numeric field (the message suggests close ones).
+    SweepError
+        A range is not two finite numbers with low <= high, a base value is not a number
+        or names a path not in ``ranges``, or ``outcome`` is not a result column.
     """
-    if not ranges:
-        raise SweepError("ranges: give at least one {path: (low, high)}")
-    base = dict(base or {})
-    dump = scenario.model_dump()
-    paths, lows, highs, centers = [], [], [], []
-    for path, bounds in ranges.items():
-        parts = resolve_path(scenario, path)
-        if len(bounds) != 2:
-            raise SweepError(f"{path}: give (low, high), not {bounds!r}")
-        node: Any = dump
-        for part in parts:
-            node = node[part]
-        center = base.get(path, node)
-        if center is None:
-            raise SweepError(
-                f"{path} is empty in the scenario; give its base value in base={{{path!r}: ...}}"
-            )
-        paths.append(format_path(parts))
-        lows.append(float(bounds[0]))
-        highs.append(float(bounds[1]))
-        centers.append(float(center))
+    if not isinstance(outcome, str):
+        raise SweepError(f"outcome must be a column name such as 'total_krw', not {outcome!r}")
+    checked = _checked_ranges(scenario, ranges, "ranges", strict=False)
+    centers = _centers(scenario, checked, base)
+    paths = list(checked)
     d = len(paths)
     table = np.tile(np.array(centers), (2 * d + 1, 1))
-    for k in range(d):
-        table[1 + 2 * k, k] = lows[k]
-        table[2 + 2 * k, k] = highs[k]
+    for k, (low, high) in enumerate(checked.values()):
+        table[1 + 2 * k, k] = low
+        table[2 + 2 * k, k] = high
     result = sweep(scenario, {p: table[:, k] for k, p in enumerate(paths)}, method="zip", **kwargs)
-    if outcome not in result.frame:
-        raise SweepError(
-            f"outcome {outcome!r} is not a result column; choose from {list(result.frame)[1 + d :]}"
-        )
+    _check_outcomes(result, [outcome], "outcome")
     y = result.frame[outcome].to_numpy(dtype=float)
     frame = pd.DataFrame(
         {
             "parameter": paths,
-            "low": lows,
-            "high": highs,
+            "low": [low for low, _ in checked.values()],
+            "high": [high for _, high in checked.values()],
             "base": centers,
             "outcome_low": y[1::2],
             "outcome_high": y[2::2],
@@ -122,9 +169,7 @@ def one_at_a_time(
     )
     frame["swing"] = frame["outcome_high"] - frame["outcome_low"]
     order = frame["swing"].abs().sort_values(ascending=False).index
-    result = OneAtATime(frame.loc[order].reset_index(drop=True))
-    result.outcome = outcome
-    return result
+    return OneAtATime(frame.loc[order].reset_index(drop=True), outcome, result.inputs)
 
 
 def sobol(
@@ -135,7 +180,7 @@ def sobol(
     outcomes: Sequence[str] = ("total_krw", "final_payment_krw"),
     per_year: bool = False,
     **kwargs: Any,
-) -> pd.DataFrame:
+) -> SobolIndices:
     """First-order and total Sobol' indices of outcomes, through SALib (``sma-model[sensitivity]``).
 
     Parameters
@@ -143,7 +188,8 @@ def sobol(
     scenario
         The base scenario.
     bounds
-        Parameter path → ``(low, high)``, sampled uniformly.
+        Parameter path → ``(low, high)``, two finite numbers with ``low < high``,
+        sampled uniformly.
     n
         Base sample count (a power of 2); the run has ``n * (d + 2)`` samples.
     rng
@@ -157,9 +203,18 @@ def sobol(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per (outcome, year, parameter): ``S1``, ``S1_conf``, ``ST``, ``ST_conf``
-        [fractions of the outcome's variance]; ``year`` is <NA> for horizon outcomes.
+    SobolIndices
+        ``.frame`` has one row per (outcome, year, parameter): ``S1``, ``S1_conf``,
+        ``ST``, ``ST_conf`` [fractions of the outcome's variance]; ``year`` is <NA> for
+        horizon outcomes. ``.plot()`` draws the bars.
+
+    Raises
+    ------
+    ParameterPathError
+        A path names no numeric field (the message suggests close ones).
+    SweepError
+        SALib is missing, a range is not two finite numbers with low < high, ``n`` is not
+        a positive whole number, or an outcome is not a result column.
     """
     try:
         from SALib.analyze import sobol as sobol_analyze
@@ -168,15 +223,19 @@ def sobol(
         raise SweepError("sobol needs SALib: pip install 'sma-model[sensitivity]'") from None
     if rng is not None and (isinstance(rng, bool) or not isinstance(rng, (int, np.integer))):
         raise SweepError(f"sobol: rng must be an int seed for SALib, not {rng!r}")
-    paths = [format_path(resolve_path(scenario, p)) for p in bounds]
-    problem = {
-        "num_vars": len(paths),
-        "names": paths,
-        "bounds": [list(map(float, b)) for b in bounds.values()],
-    }
-    table = sobol_sample.sample(problem, n, calc_second_order=False, seed=rng)
-    keep = "paths" if per_year else "samples"
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise SweepError(f"sobol: n must be a positive whole number (a power of 2), not {n!r}")
+    if isinstance(outcomes, str) or not isinstance(outcomes, Sequence) or not outcomes:
+        raise SweepError(
+            f"outcomes must be a non-empty list of column names, e.g. ['total_krw'], not {outcomes!r}"
+        )
+    checked = _checked_ranges(scenario, bounds, "bounds", strict=True)
+    paths = list(checked)
+    problem = {"num_vars": len(paths), "names": paths, "bounds": [list(b) for b in checked.values()]}
+    table = sobol_sample.sample(problem, int(n), calc_second_order=False, seed=rng)
+    keep: Literal["paths", "samples"] = "paths" if per_year else "samples"
     result = sweep(scenario, {p: table[:, k] for k, p in enumerate(paths)}, method="zip", keep=keep, **kwargs)
+    _check_outcomes(result, list(outcomes), "outcomes")
     targets: list[tuple[str, Any, np.ndarray]] = [
         (o, pd.NA, result.frame[o].to_numpy(dtype=float)) for o in outcomes
     ]
@@ -195,4 +254,87 @@ def sobol(
             rows.append({"outcome": name, "year": year, "parameter": p} | {i: indices[i][k] for i in indices})
     frame = pd.DataFrame(rows)
     frame["year"] = frame["year"].astype("Int64")
-    return SobolIndices(frame)
+    return SobolIndices(frame, result.inputs)
+
+
+def _checked_ranges(
+    scenario: Scenario, ranges: object, name: str, strict: bool
+) -> dict[str, tuple[float, float]]:
+    """``{normalised path: (low, high)}``, or an error naming the path, the value and what is allowed.
+
+    ``strict`` asks for ``low < high`` (Sobol' sampling needs a width); else ``low <= high``.
+    """
+    if not isinstance(ranges, Mapping) or not ranges:
+        raise SweepError(f"{name}: give at least one {{path: (low, high)}}, not {ranges!r}")
+    checked: dict[str, tuple[float, float]] = {}
+    for path, pair in ranges.items():
+        key = format_path(resolve_path(scenario, path))  # ParameterPathError with close matches
+        where = f"{name}[{path!r}]"
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise SweepError(f"{where}: give (low, high), two numbers, not {pair!r}")
+        low, high = (_number(value, f"{where} {side}") for value, side in zip(pair, ("low", "high")))
+        if low > high:
+            raise SweepError(f"{where}: low ({low:g}) is above high ({high:g}); give (low, high), low first")
+        if strict and low == high:
+            raise SweepError(
+                f"{where}: low and high are both {low:g}; a Sobol' range needs low below high "
+                "(leave a parameter you hold fixed out of the bounds)"
+            )
+        if key in checked:
+            raise SweepError(f"{name} name the field {key!r} twice")
+        checked[key] = (low, high)
+    return checked
+
+
+def _number(value: object, where: str) -> float:
+    """A finite real number, or an error naming ``where`` and the value."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise SweepError(f"{where} must be a number, not {type(value).__name__} {value!r}")
+    if not math.isfinite(float(value)):
+        raise SweepError(f"{where} must be a finite number, not {value!r}")
+    return float(value)
+
+
+def _centers(
+    scenario: Scenario, ranges: Mapping[str, tuple[float, float]], base: Mapping[str, float] | None
+) -> list[float]:
+    """The base value of each path: from ``base`` (by path) or from the scenario."""
+    if base is not None and not isinstance(base, Mapping):
+        raise SweepError(f"base must be a mapping {{path: value}}, not {base!r}")
+    given = {format_path(resolve_path(scenario, path)): value for path, value in (base or {}).items()}
+    stray = [p for p in given if p not in ranges]
+    if stray:
+        raise ParameterPathError(
+            f"base names {stray[0]!r}, which is not in ranges{_suggest(stray[0], list(ranges))} "
+            f"base values are for the paths in ranges: {list(ranges)}"
+        )
+    dump = scenario.model_dump()
+    centers = []
+    for path in ranges:
+        node: Any = dump
+        for part in resolve_path(scenario, path):
+            node = node[part]
+        center = given.get(path, node)
+        if center is None:
+            raise SweepError(
+                f"{path} is empty in the scenario; give its base value in base={{{path!r}: ...}}"
+            )
+        centers.append(_number(center, f"base[{path!r}]"))
+    return centers
+
+
+def _check_outcomes(result: SweepResult, outcomes: list[str], name: str) -> None:
+    """Each outcome must be a numeric column of the sweep's frame (not a parameter)."""
+    parameters = set(result.inputs.get("parameters", []))
+    columns = [c for c in result.frame.columns if c not in parameters and c != "sample"]
+    for outcome in outcomes:
+        if not isinstance(outcome, str) or outcome not in columns:
+            raise SweepError(
+                f"{name}: {outcome!r} is not a result column{_suggest(outcome, columns)} "
+                f"choose from {columns}"
+            )
+
+
+def _suggest(name: object, known: list[str]) -> str:
+    close = difflib.get_close_matches(str(name), known, n=3, cutoff=0.5)
+    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ";"

@@ -16,14 +16,23 @@ import numpy as np
 from pydantic import TypeAdapter
 
 from sma_model.errors import SweepError
-from sma_model.model.parameters import format_path, resolve_path, scenario_with
+from sma_model.model.parameters import Parts, format_path, resolve_path, scenario_with
 from sma_model.model.scenario import Scenario
-from sma_model.series import DRAWABLE
+from sma_model.series import ASSUMPTIONS, DRAWABLE
 from sma_model.sweeps.binding import Binder, classify
-from sma_model.sweeps.chunks import execute
+from sma_model.sweeps.chunks import check_memory, execute
 from sma_model.sweeps.processes import Process
 from sma_model.sweeps.results import MonteCarloResult, SweepResult
-from sma_model.sweeps.sampling import GridSampler, MonteCarloSampler, TableSampler, seed_entropy
+from sma_model.sweeps.sampling import (
+    MAX_SAMPLES,
+    GridSampler,
+    MonteCarloSampler,
+    TableSampler,
+    latin_hypercube,
+    seed_record,
+    seed_sequence,
+    whole_number_field,
+)
 
 __all__ = ["monte_carlo", "sweep"]
 
@@ -44,6 +53,7 @@ def sweep(
     backend: Literal["local", "dask"] = "local",
     progress: bool | None = None,
     price_base_year: int | None = None,
+    max_memory: float | None = None,
 ) -> SweepResult:
     """Project a scenario over many values of its numeric fields.
 
@@ -59,11 +69,16 @@ def sweep(
     method
         ``"grid"`` (every combination, first parameter slowest), ``"lhs"`` (Latin
         hypercube from :class:`scipy.stats.qmc.LatinHypercube`, ``n`` samples), or
-        ``"zip"`` (samples given row by row).
+        ``"zip"`` (samples given row by row). For a whole-number field (``horizon``,
+        ``term_years``, ``lag``, a start year), ``"lhs"`` draws whole numbers: the range
+        ``[low, high + 1)`` is stratified and each draw rounded down, so every whole
+        number from ``low`` to ``high`` is drawn equally often.
     n
-        Number of samples for ``"lhs"``.
+        Number of samples for ``"lhs"`` (at most 2**53).
     rng
-        Seed for ``"lhs"`` (SPEC 7): None, an int, a SeedSequence or a Generator.
+        Seed for ``"lhs"`` (SPEC 7): anything :func:`numpy.random.default_rng` accepts
+        (None, an int, a sequence of ints, a SeedSequence, spawned children included, a
+        BitGenerator or a Generator), or an earlier result's ``inputs["seed"]``.
     threshold
         A yearly payment [``currency``]; the frame gives the first year above it.
     currency
@@ -71,7 +86,9 @@ def sweep(
     keep
         ``"samples"``: one row per sample. ``"paths"``: also every yearly payment
         (``n_years × n`` float64). ``"stats"``: stream per-year statistics only, so
-        memory stays bounded whatever ``n`` is.
+        memory stays bounded whatever ``n`` is; percentiles are then within a relative
+        ``result.percentile_error`` (1e-4) of the exact ones (see
+        :mod:`sma_model.sweeps.sketch`).
     chunk_size
         Samples per chunk (rounded up to a multiple of 65,536); default 65,536.
     backend
@@ -81,10 +98,23 @@ def sweep(
         Show a progress bar: None shows one when the run looks longer than 2 s.
     price_base_year
         As in :func:`sma_model.project`.
+    max_memory
+        The most memory the run may take [bytes]. Before it starts, the run estimates
+        what it will hold (rows, paths, chunks in flight; see
+        :func:`~sma_model.sweeps.chunks.estimate_memory`) and raises :class:`SweepError`
+        above this. None allows 80 % of the memory available when it starts.
 
     Returns
     -------
     SweepResult
+
+    Raises
+    ------
+    SweepError
+        Bad arguments, a grid of more than 2**53 samples, or a run that would need more
+        memory than ``max_memory``.
+    pydantic.ValidationError
+        A range whose ends the models refuse.
 
     Notes
     -----
@@ -116,19 +146,7 @@ def sweep(
     }
     if len(columns) < len(parameters):
         raise SweepError(f"parameters name the same field twice: {list(parameters)}")
-    entropy = None
-    if method == "grid":
-        if n is not None:
-            raise SweepError("n is for method='lhs'; a grid has one sample per combination")
-        sampler: Any = GridSampler(columns)
-    elif method == "zip":
-        sampler = TableSampler(columns)
-    elif method == "lhs":
-        n = _check_n(n, "lhs")
-        entropy = seed_entropy(rng)
-        sampler = TableSampler(_latin_hypercube(columns, n, entropy))
-    else:
-        raise SweepError(f"method must be 'grid', 'lhs' or 'zip', not {method!r}")
+    sampler, seed = _sampler(scenario, columns, method, n, rng, max_memory)
     params = [classify(scenario, resolve_path(scenario, path)) for path in columns]
     ends = {p.parts: (float(np.min(columns[p.path])), float(np.max(columns[p.path]))) for p in params}
     _validate_ends(scenario, ends)
@@ -139,7 +157,7 @@ def sweep(
         "method": method,
         "parameters": {p: _json_values(v) for p, v in columns.items()},
         "n": sampler.n,
-        "seed": entropy,
+        "seed": None if seed is None else seed_record(seed),
     }
     return execute(
         SweepResult,
@@ -153,6 +171,7 @@ def sweep(
         chunk_size,
         backend,
         progress,
+        max_memory=max_memory,
     )
 
 
@@ -171,6 +190,7 @@ def monte_carlo(
     backend: Literal["local", "dask"] = "local",
     progress: bool | None = None,
     price_base_year: int | None = None,
+    max_memory: float | None = None,
 ) -> MonteCarloResult:
     """Project a scenario under random paths of its macro assumptions.
 
@@ -181,9 +201,10 @@ def monte_carlo(
     n
         Number of samples.
     rng
-        Seed (SPEC 7): None, an int, a SeedSequence or a numpy Generator. The result
-        records the seed; the same seed gives the same result, whatever the chunk size
-        or backend.
+        Seed (SPEC 7): anything :func:`numpy.random.default_rng` accepts (None, an int, a
+        sequence of ints, a SeedSequence, spawned children included, a BitGenerator or a
+        Generator), or an earlier result's ``inputs["seed"]``. The result records the
+        seed; the same seed gives the same result, whatever the chunk size or backend.
     uncertainties
         Assumption name → process: ``{"cpi": Normal(mean=0.02, sd=0.007),
         "usd_krw": LogRandomWalk(sd=0.06)}``; names among ``cpi``,
@@ -191,7 +212,7 @@ def monte_carlo(
         years the record and explicit series leave open; the record stays.
     correlation
         ``{("cpi", "defense_budget_growth"): 0.5}``: correlation of yearly shocks.
-    threshold, currency, keep, chunk_size, backend, progress, price_base_year
+    threshold, currency, keep, chunk_size, backend, progress, price_base_year, max_memory
         As in :func:`sweep`; ``keep`` defaults to ``"paths"`` so percentiles are exact.
     keep_draws
         Keep the drawn yearly values of each series (``result.draws``).
@@ -204,39 +225,23 @@ def monte_carlo(
     n = _check_n(n, "monte_carlo")
     if not uncertainties:
         raise SweepError("uncertainties: give at least one, e.g. {'usd_krw': LogRandomWalk(sd=0.06)}")
-    adapter = TypeAdapter(Process)
-    processes = {}
-    for name, process in uncertainties.items():
-        if name not in DRAWABLE:
-            resolve_path(scenario, f"assumptions.{name}")  # suggests close names
-            raise SweepError(f"uncertainties: {name!r} cannot follow a process")
-        processes[name] = adapter.validate_python(process)
+    processes = _processes(scenario, uncertainties)
     if correlation is not None and not isinstance(correlation, Mapping):
         raise SweepError(
             f"correlation must be a mapping like {{('cpi', 'defense_budget_growth'): 0.5}}, "
             f"not {type(correlation).__name__}"
         )
-    entropy = seed_entropy(rng)
-    sampler = MonteCarloSampler(processes, n, entropy, correlation)
-    reference = {("assumptions", name): _center(name, p) for name, p in processes.items()}
+    seed = seed_sequence(rng)
+    sampler = MonteCarloSampler(processes, n, seed, correlation)
+    reference: dict[Parts, float] = {("assumptions", name): _center(name, p) for name, p in processes.items()}
     binder = Binder(scenario, [], reference, np.empty((1, 0)), list(processes), price_base_year)
-    draw_years = {
-        name: [int(y) for y in binder.macro_years[np.isnan(binder.known[name][:, 0])]] for name in processes
-    }
-    if not any(draw_years.values()):
-        first, last = int(binder.macro_years[0]), int(binder.macro_years[-1])
-        raise SweepError(
-            f"nothing to draw: the record or explicit series give {', '.join(processes)} for every "
-            f"year the scenario needs ({first}-{last}), so every sample would be the same; "
-            "extend the horizon past the record or give Assumptions(use_record=False)"
-        )
     inputs = {
         "kind": "monte_carlo",
         "uncertainties": {k: v.model_dump(mode="json") for k, v in processes.items()},
         "correlation": {f"{a}~{b}": rho for (a, b), rho in (correlation or {}).items()},
         "n": n,
-        "seed": entropy,
-        "draw_years": draw_years,
+        "seed": seed_record(seed),
+        "draw_years": _draw_years(binder, processes),
     }
     return execute(
         MonteCarloResult,
@@ -251,7 +256,63 @@ def monte_carlo(
         backend,
         progress,
         keep_draws,
+        max_memory,
     )
+
+
+def _draw_years(binder: Binder, processes: Mapping[str, Any]) -> dict[str, list[int]]:
+    """The years each series is drawn in (those the record and explicit series leave open)."""
+    draw_years = {name: [int(y) for y in binder.macro_years[binder.drawn(name)]] for name in processes}
+    if not any(draw_years.values()):
+        first, last = int(binder.macro_years[0]), int(binder.macro_years[-1])
+        raise SweepError(
+            f"nothing to draw: the record or explicit series give {', '.join(processes)} for every "
+            f"year the scenario needs ({first}-{last}), so every sample would be the same; "
+            "extend the horizon past the record or give Assumptions(use_record=False)"
+        )
+    return draw_years
+
+
+def _sampler(
+    scenario: Scenario,
+    columns: Mapping[str, np.ndarray],
+    method: Any,
+    n: Any,
+    rng: Any,
+    max_memory: float | None,
+) -> tuple[Any, np.random.SeedSequence | None]:
+    """The sampler of ``method`` over ``columns``, and the seed of a Latin hypercube."""
+    if method == "grid":
+        if n is not None:
+            raise SweepError("n is for method='lhs'; a grid has one sample per combination")
+        return GridSampler(columns), None
+    if method == "zip":
+        return TableSampler(columns), None
+    if method != "lhs":
+        raise SweepError(f"method must be 'grid', 'lhs' or 'zip', not {method!r}")
+    n = _check_n(n, "lhs")
+    seed = seed_sequence(rng)
+    d = len(columns)
+    check_memory({"design": 3 * 8 * n * d, "rows": 2 * 8 * n * (d + 6)}, max_memory, n)
+    whole = {p for p in columns if whole_number_field(scenario, resolve_path(scenario, p))}
+    return TableSampler(latin_hypercube(columns, n, seed, whole)), seed
+
+
+def _processes(scenario: Scenario, uncertainties: Mapping[str, Any]) -> dict[str, Any]:
+    """Each uncertain series' process, validated; unknown series get close names suggested."""
+    if not isinstance(uncertainties, Mapping):
+        raise SweepError(
+            f"uncertainties must be a mapping like {{'usd_krw': LogRandomWalk(sd=0.06)}}, "
+            f"not {type(uncertainties).__name__}"
+        )
+    adapter = TypeAdapter(Process)
+    processes = {}
+    for name, process in uncertainties.items():
+        if not isinstance(name, str) or name not in DRAWABLE:
+            resolve_path(scenario, f"assumptions.{name}")  # suggests close names
+            raise SweepError(f"uncertainties: {name!r} cannot follow a process")
+        processes[name] = adapter.validate_python(process)
+    return processes
 
 
 def _check_scenario(scenario: Any) -> Scenario:
@@ -261,8 +322,10 @@ def _check_scenario(scenario: Any) -> Scenario:
 
 
 def _check_n(n: Any, who: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
         raise SweepError(f"{who}: n must be a positive whole number of samples, not {n!r}")
+    if n > MAX_SAMPLES:
+        raise SweepError(f"{who}: n = {n:.3g} is more samples than a run can hold ({MAX_SAMPLES:.3g})")
     return int(n)
 
 
@@ -283,18 +346,6 @@ def _json_values(values: np.ndarray) -> list[float] | dict[str, float]:
     return {"min": float(values.min()), "max": float(values.max()), "count": len(values)}
 
 
-def _latin_hypercube(columns: Mapping[str, np.ndarray], n: int, entropy: int) -> dict[str, np.ndarray]:
-    try:
-        from scipy.stats import qmc
-    except ImportError:
-        raise SweepError("method='lhs' needs scipy: pip install 'sma-model[sweep]'") from None
-    low = np.array([v.min() for v in columns.values()])
-    high = np.array([v.max() for v in columns.values()])
-    unit = qmc.LatinHypercube(d=len(columns), rng=np.random.default_rng(entropy)).random(n)
-    scaled = low + unit * (high - low)
-    return {path: scaled[:, k] for k, path in enumerate(columns)}
-
-
 def _validate_ends(scenario: Scenario, ends: Mapping[Any, tuple[float, float]]) -> None:
     """Build the scenario at each parameter's lowest and highest value: the models check them."""
     for parts, (low, high) in ends.items():
@@ -303,7 +354,9 @@ def _validate_ends(scenario: Scenario, ends: Mapping[Any, tuple[float, float]]) 
 
 
 def _center(name: str, process: Any) -> float:
+    """A value of ``name`` to compile the base with (draws overwrite it): inside the series' range."""
     center = getattr(process, "center", None)
     if center is None:  # Bootstrap: the record's median
         center = float(np.median(process.pool(name)))
-    return center
+    bounds = ASSUMPTIONS.get(name)
+    return center if bounds is None else float(np.clip(center, bounds.low, bounds.high))

@@ -25,6 +25,7 @@ from sma_model.errors import SMAModelError
 __all__ = [
     "BILLION",
     "CURRENCIES",
+    "MILLION",
     "PLOT_UNITS",
     "TABLE_UNITS",
     "billions",
@@ -44,8 +45,10 @@ __all__ = [
     "to_usd",
 ]
 
-#: One billion, the unit of bases typed by hand (₩ bn, $ bn).
+#: One billion: bases typed by hand (₩ bn, $ bn) and the record's won amounts (₩ bn).
 BILLION = 1e9
+#: One million: the record's dollar amounts ($ m).
+MILLION = 1e6
 #: The currencies a payment can be set in.
 CURRENCIES = ("KRW", "USD")
 #: Scale and label for plot axes: an amount divided by the scale reads in the label.

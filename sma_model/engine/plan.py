@@ -94,7 +94,7 @@ class Plan:
 
     Rates are fractions, amounts are in each cell's payment currency (``usd`` tells
     which). Unknown macro values that no rule needs are NaN; they only remove output
-    columns (see :class:`~sma_model.results.Projection`), never enter a payment.
+    columns (see :class:`~sma_model.analysis.projection.Projection`), never enter a payment.
     """
 
     years: np.ndarray
@@ -160,7 +160,7 @@ class Plan:
     spread: np.ndarray
     """An indexed cell's spread [fraction]; ``index_value = index_raw + spread``."""
     origins: list[tuple[str | int, ...]] = field(default_factory=list)
-    """Path parts of each rule a cell can come from (see :class:`~sma_model.scenario.YearTerm`)."""
+    """Path parts of each rule a cell can come from (see :class:`~sma_model.model.scenario.YearTerm`)."""
     fx_links: list[FxLink] = field(default_factory=list)
     """Values converted at a year's exchange rate, to recompute when USD/KRW varies."""
     macro_spans: list[tuple[int, int]] = field(default_factory=list)

@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 __all__ = ["EVENTS", "history"]
 
 
-#: Events marked on :func:`history`: (year, label). Sources: DOMAIN.md (Yonhap 2020-04-14;
-#: MOFA 2021-03-10).
+#: Events marked on :func:`history`: (year, label). Sources: the ~$5bn demand for 2020,
+#: Yonhap, 2020-04-14; 2020 paid at the 2019 level with no deal until the 11th SMA, MND
+#: Defense White Paper 2022, Figure 5-1 (₩1,038.9bn in 2019 and 2020); +13.9 % in 2021,
+#: MOFA release of 2021-03-10.
 EVENTS = (
     (2019, "US demands ~$5bn"),
     (2020, "no deal: paid at 2019 level"),

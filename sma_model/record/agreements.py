@@ -17,6 +17,7 @@ from sma_model.errors import DataError, YAMLInputError
 from sma_model.model.terms import Agreement, Base, Escalation, Money, TermsModel, describe_rule
 from sma_model.record._reading import path_of, read_text
 from sma_model.series import PAYMENT_RANGES, RECORD_YEARS
+from sma_model.units import BILLION, MILLION
 
 __all__ = ["AgreementRecord", "agreement", "agreement_records", "agreements"]
 
@@ -62,7 +63,9 @@ class AgreementRecord(TermsModel):
     @model_validator(mode="after")
     def _modelled_has_rule(self) -> AgreementRecord:
         if isinstance(self.base, Money):
-            column, scale = ("payment_krw_bn", 1e9) if self.base.currency == "KRW" else ("payment_usd_m", 1e6)
+            column, scale = (
+                ("payment_krw_bn", BILLION) if self.base.currency == "KRW" else ("payment_usd_m", MILLION)
+            )
             low, high = PAYMENT_RANGES[column]
             if not low * scale <= self.base.amount <= high * scale:
                 raise ValueError(
@@ -83,7 +86,7 @@ class AgreementRecord(TermsModel):
         return self.start_year + self.term_years - 1
 
     def agreement(self) -> Agreement:
-        """These terms as an :class:`~sma_model.terms.Agreement`.
+        """These terms as an :class:`~sma_model.model.terms.Agreement`.
 
         Raises
         ------

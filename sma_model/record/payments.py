@@ -17,7 +17,7 @@ from sma_model.record._reading import in_range, number, path_of, read_csv
 from sma_model.record._reading import year as read_year
 from sma_model.record.macro import macro_series
 from sma_model.series import PAYMENT_RANGES
-from sma_model.units import check_currency, to_krw, to_usd
+from sma_model.units import BILLION, MILLION, check_currency, to_krw, to_usd
 
 __all__ = ["STATUSES", "payment_series", "payments", "published_payment"]
 
@@ -70,13 +70,13 @@ def _payments() -> pd.DataFrame:
             {
                 "year": year,
                 "agreement": row["agreement"],
-                "payment_krw": amounts["payment_krw_bn"] * 1e9 if krw and not derived else np.nan,
-                "payment_usd": amounts["payment_usd_m"] * 1e6 if usd and not derived else np.nan,
+                "payment_krw": amounts["payment_krw_bn"] * BILLION if krw and not derived else np.nan,
+                "payment_usd": amounts["payment_usd_m"] * MILLION if usd and not derived else np.nan,
                 "currency": "USD" if usd and not krw else "KRW",
                 "status": status,
                 "derivation": row["derivation"],
-                "derived_krw": amounts["payment_krw_bn"] * 1e9 if krw and derived else np.nan,
-                "derived_usd": amounts["payment_usd_m"] * 1e6 if usd and derived else np.nan,
+                "derived_krw": amounts["payment_krw_bn"] * BILLION if krw and derived else np.nan,
+                "derived_usd": amounts["payment_usd_m"] * MILLION if usd and derived else np.nan,
                 "source": row["source"],
                 "note": row["note"],
             }

@@ -8,7 +8,7 @@ compiler records (``plan.origin``, ``plan.index_*``, ``plan.fx_links``); which r
 fields go straight into plan arrays comes from the compiler's registry
 (:func:`~sma_model.engine.compile.swept_cells`); macro constants fill only the years
 neither the record nor an explicit series covers, as in
-:class:`~sma_model.assumptions.Assumptions`. Every value written here is computed by the
+:class:`~sma_model.model.assumptions.Assumptions`. Every value written here is computed by the
 functions the compiler uses (:meth:`~sma_model.engine.plan.FxLink.value`,
 :func:`~sma_model.engine.plan.index_growth`), so a bound plan equals the compiled plan
 of the modified scenario.

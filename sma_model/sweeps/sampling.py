@@ -179,7 +179,7 @@ class MonteCarloSampler:
     Parameters
     ----------
     processes
-        Assumption name → process (see :mod:`sma_model.uncertainty`).
+        Assumption name → process (see :mod:`sma_model.sweeps.processes`).
     n
         Number of samples.
     seed

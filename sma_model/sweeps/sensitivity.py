@@ -127,7 +127,7 @@ def one_at_a_time(
     base
         Base values for paths the scenario leaves empty (a cap of None, an unset constant).
     **kwargs
-        Passed to :func:`~sma_model.sweep.sweep` (``threshold``, ``price_base_year`` …).
+        Passed to :func:`~sma_model.sweeps.sweep.sweep` (``threshold``, ``price_base_year`` …).
 
     Returns
     -------
@@ -199,7 +199,7 @@ def sobol(
     per_year
         Also analyse each year's payment [KRW, or ``currency=`` in kwargs].
     **kwargs
-        Passed to :func:`~sma_model.sweep.sweep`.
+        Passed to :func:`~sma_model.sweeps.sweep.sweep`.
 
     Returns
     -------

@@ -3,7 +3,7 @@
 :func:`sweep` varies fields of a scenario (a grid, a Latin hypercube, or paired
 values); :func:`monte_carlo` draws yearly paths of macro series. Both compile the base
 scenario once, bind each chunk of samples into the plan's arrays
-(:mod:`sma_model.binding`) and step the years with :func:`sma_model.engine.iter_levels`,
+(:mod:`sma_model.sweeps.binding`) and step the years with :func:`sma_model.engine.run.iter_levels`,
 the same code :func:`sma_model.project` runs. Chunks run one after another, or on dask.
 """
 

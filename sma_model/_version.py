@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import platform
 import sys
-from importlib.metadata import PackageNotFoundError, version
 
 __all__ = ["__version__", "show_versions", "versions"]
 
@@ -37,6 +36,8 @@ def versions() -> dict[str, str]:
         ``"python"``, ``"platform"`` and one entry per package (``"not installed"``
         where it is absent).
     """
+    from importlib.metadata import PackageNotFoundError, version  # slow: only when asked
+
     found = {"python": sys.version.split()[0], "platform": platform.platform()}
     for name in _PACKAGES:
         try:

@@ -12,19 +12,21 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from pydantic import ValidationError
 
-from sma_model._files import save_figure, write_atomic
+from sma_model._files import load_yaml, save_figure, write_atomic
 from sma_model.analysis.backtest import backtest
 from sma_model.analysis.comparison import DEFAULT_DISCOUNT_RATE, compare
-from sma_model.analysis.projection import Projection, project
-from sma_model.errors import SMAModelError
+from sma_model.analysis.projection import Projection, one_off_jumps, project
+from sma_model.errors import ParameterPathError, SMAModelError, YAMLInputError
 from sma_model.io import dump_scenario, load_scenario, scenario_schema
 from sma_model.model.scenario import Scenario
+from sma_model.plotting.style import style_context
 from sma_model.record import payments, presets
-from sma_model.units import TABLE_UNITS, format_amounts
+from sma_model.units import TABLE_UNITS, format_summary
 
 __all__ = ["main"]
 
@@ -45,10 +47,44 @@ def _exists(ref: str) -> bool:
         return False
 
 
-def _with_horizon(scenario: Scenario, horizon: int | None) -> Scenario:
-    if horizon is None:
+#: The shorthand flags and the parameter paths they set (``--cpi 0.025`` is ``--set assumptions.cpi=0.025``).
+SHORTHANDS = {
+    "cpi": "assumptions.cpi",
+    "usd_krw": "assumptions.usd_krw",
+    "defense_growth": "assumptions.defense_budget_growth",
+    "horizon": "horizon",
+}
+
+
+def _setting(text: str) -> tuple[str, Any]:
+    """``PATH=VALUE`` from ``--set``; the value is read as YAML (``0.04``, ``null``, ``{2027: 0.03}``)."""
+    path, sep, value = text.partition("=")
+    if not sep or not path.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: write PATH=VALUE, e.g. agreements[0].escalation.cap=0.04"
+        )
+    try:
+        return path.strip(), load_yaml(value) if value.strip() else None
+    except YAMLInputError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: the value is not valid YAML: {exc.problem}") from None
+
+
+def _changes(args: argparse.Namespace) -> dict[str, Any]:
+    """The changes the flags ask for: the shorthands, then ``--set`` (which wins on the same path)."""
+    changes = {
+        path: getattr(args, flag) for flag, path in SHORTHANDS.items() if getattr(args, flag) is not None
+    }
+    changes.update(dict(args.set or []))
+    return changes
+
+
+def _changed(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
+    if not changes:
         return scenario
-    return Scenario.model_validate({**scenario.model_dump(), "horizon": horizon})
+    try:
+        return scenario.with_changes(changes)
+    except ParameterPathError as exc:
+        raise ParameterPathError(f"--set on {scenario.name!r}: {exc}") from None
 
 
 def _print(text: str) -> None:
@@ -58,32 +94,41 @@ def _print(text: str) -> None:
 def _in_currency(summary: pd.DataFrame, currency: str) -> pd.DataFrame:
     """The summary's columns in one currency (and those in none), for a narrow terminal table."""
     other = "_usd" if currency == "KRW" else "_krw"
-    keep = [c for c in summary.columns if not c.removesuffix("_real").endswith(other)]
-    return format_amounts(summary[keep])
+    return summary[[c for c in summary.columns if not c.removesuffix("_real").endswith(other)]]
+
+
+def _project_summary(proj: Projection, currency: str, real: bool) -> pd.DataFrame:
+    """Span, totals, final payment and average growth; with ``real``, all in constant prices."""
+    summary = proj.summary(growth_currency=currency)
+    if not real:
+        return summary
+    constant = compare(proj).summary(real=True, currency=currency)
+    keep = [c for c in constant.columns if c.startswith(("total_", "final_payment_"))]
+    out = pd.concat([summary[["first_year", "last_year"]], constant[[*keep, "average_growth"]]], axis=1)
+    out.attrs["notes"] = [*summary.attrs["notes"], *constant.attrs["notes"]]
+    return out
 
 
 def _show_projection(
     proj: Projection,
     args: argparse.Namespace,
-    summary: pd.DataFrame | None = None,
+    summary: pd.DataFrame,
+    jumps: dict[str, list[int]],
     frame: pd.DataFrame | None = None,
     footnote: str | None = None,
+    notes: Sequence[str] = (),
 ) -> None:
     currency = args.currency.upper()
-    summary = proj.summary(growth_currency=currency) if summary is None else summary
-    with pd.option_context(
-        "display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.1f}".format
-    ):
-        _print(proj.table(currency, real=args.real).to_string())
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        _print(proj.table(currency, real=args.real, korean=args.korean, text=True).to_string())
         _print("")
-    with pd.option_context(
-        "display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.2f}".format
-    ):
-        _print(_in_currency(summary, currency).to_string())
+        _print(format_summary(_in_currency(summary, currency), korean=args.korean, jumps=jumps))
     if footnote:
         _print(footnote)
-    for note in proj.notes:
-        _print(f"note: {note}")
+    if args.verbose:  # notes are for those who ask: on stderr, so the table stays clean
+        sys.stdout.flush()
+        for note in [*proj.notes, *notes, *summary.attrs.get("notes", [])]:
+            sys.stderr.write(f"note: {note}\n")
     if args.csv:
         sys.stdout.flush()  # what is printed comes first when --csv is /dev/stdout
         write_atomic(args.csv, (proj.frame if frame is None else frame).to_csv(index=False))
@@ -121,11 +166,12 @@ def _check_outputs(args: argparse.Namespace) -> None:
 def _write_plot(proj: Projection, path: Path, currency: str, real: bool) -> None:
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(9, 5), layout="constrained")
-    ax = figure.subplots()
-    proj.plot(ax=ax, currency=currency, real=real)
-    ax.set_title("South Korea's SMA payments: scenarios")
-    save_figure(figure, path)
+    with style_context():  # the package style, for the figure as well as what is drawn on it
+        figure = Figure(figsize=(9, 5), layout="constrained")
+        ax = figure.subplots()
+        proj.plot(ax=ax, currency=currency, real=real)
+        ax.set_title("South Korea's SMA payments: scenarios")
+        save_figure(figure, path)
     _print(f"wrote {path}")
 
 
@@ -143,8 +189,9 @@ def _cmd_show(args: argparse.Namespace) -> None:
 
 def _cmd_project(args: argparse.Namespace) -> None:
     _check_outputs(args)
-    scenario = _with_horizon(_scenario(args.scenario), args.horizon)
-    _show_projection(project(scenario), args)
+    proj = project(_changed(_scenario(args.scenario), _changes(args)))
+    currency = args.currency.upper()
+    _show_projection(proj, args, _project_summary(proj, currency, args.real), one_off_jumps(proj))
 
 
 def _cmd_compare(args: argparse.Namespace) -> None:
@@ -152,19 +199,16 @@ def _cmd_compare(args: argparse.Namespace) -> None:
     refs = args.scenarios or list(presets.DEFAULT_COMPARISON)
     if args.baseline and args.baseline not in refs:
         refs.insert(0, args.baseline)
-    scenarios = [_with_horizon(_scenario(ref), args.horizon) for ref in refs]
-    proj = project(scenarios)
-    baseline = _scenario(args.baseline).name if args.baseline else proj.names[0]
+    changes = _changes(args)
+    proj = project([_changed(_scenario(ref), changes) for ref in refs])
+    baseline = proj.names[refs.index(args.baseline)] if args.baseline else proj.names[0]
     comparison = compare(proj, baseline=baseline, discount_rate=args.discount_rate)
-    summary = comparison.summary(real=args.real, currency=args.currency).drop(
-        columns=[c for c in comparison.summary(real=args.real).columns if c.startswith("final_payment")]
-    )
+    summary = comparison.summary(real=args.real, currency=args.currency)
+    summary = summary.drop(columns=[c for c in summary.columns if c.startswith("final_payment")])
     prices = f"{proj.price_base_year} prices" if args.real else "nominal"
-    footnote = (
-        f"(differences against {baseline!r}, {prices}; NPV at {comparison.discount_rate:.1%} a year)"
-        + "".join(f"\nnote: {note}" for note in comparison.notes[len(proj.notes) :])
-    )
-    _show_projection(proj, args, summary=summary, frame=comparison.frame, footnote=footnote)
+    footnote = f"(differences against {baseline!r}, {prices}; NPV at {comparison.discount_rate:.1%} a year)"
+    notes = comparison.notes[len(proj.notes) :]
+    _show_projection(proj, args, summary, comparison.jumps(), comparison.frame, footnote, notes)
 
 
 def _cmd_schema(args: argparse.Namespace) -> None:
@@ -197,11 +241,38 @@ def _cmd_record(args: argparse.Namespace) -> None:
         )
 
 
+def _output_options(p: argparse.ArgumentParser) -> None:
+    """The options of project and compare: changes to the scenarios, then what to print and write."""
+    changes = p.add_argument_group("changes to every scenario (validated; see README, Variants)")
+    changes.add_argument(
+        "--set",
+        metavar="PATH=VALUE",
+        action="append",
+        type=_setting,
+        help="set a field, e.g. agreements[0].escalation.cap=0.04 (repeatable; the value is YAML)",
+    )
+    changes.add_argument("--cpi", type=float, help="ROK CPI inflation after the record [fraction]")
+    changes.add_argument("--usd-krw", type=float, help="won per dollar after the record")
+    changes.add_argument(
+        "--defense-growth", type=float, help="ROK defense-budget growth after the record [fraction]"
+    )
+    changes.add_argument("--horizon", type=int, help="last year to project")
+    p.add_argument("--currency", choices=["krw", "usd", "KRW", "USD"], default="krw")
+    p.add_argument("--real", action="store_true", help="constant prices of the last CPI year")
+    p.add_argument("--korean", action="store_true", help="amounts in Korean units (1조 5,192억 원)")
+    p.add_argument("--plot", metavar="PNG", help="write payment curves to this file")
+    p.add_argument("--csv", metavar="CSV", help="write the tidy frame (full precision) to this file")
+    p.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="print notes on stderr"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sma-model",
         description="Project South Korea's payments under the Special Measures Agreement.",
     )
+    parser.add_argument("-v", "--verbose", action="store_true", help="print notes on stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser("presets", help="list the named scenarios").set_defaults(run=_cmd_presets)
@@ -209,16 +280,9 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("name", help="preset name or scenario file")
     show.set_defaults(run=_cmd_show)
 
-    def output_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--horizon", type=int, help="last year to project")
-        p.add_argument("--currency", choices=["krw", "usd", "KRW", "USD"], default="krw")
-        p.add_argument("--real", action="store_true", help="constant prices of the last CPI year")
-        p.add_argument("--plot", metavar="PNG", help="write payment curves to this file")
-        p.add_argument("--csv", metavar="CSV", help="write the tidy frame to this file")
-
     proj = sub.add_parser("project", help="project one preset or scenario file")
     proj.add_argument("scenario", help="preset name or YAML/JSON file")
-    output_options(proj)
+    _output_options(proj)
     proj.set_defaults(run=_cmd_project)
 
     compare = sub.add_parser(
@@ -237,7 +301,7 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_DISCOUNT_RATE,
         help="for NPV, a fraction (default 0.03)",
     )
-    output_options(compare)
+    _output_options(compare)
     compare.set_defaults(run=_cmd_compare)
 
     sub.add_parser("backtest", help="each modelled SMA beside the published payments").set_defaults(

@@ -31,24 +31,47 @@ gdp                      (no record)          ₩100 tn to ₩100,000 tn  a unit
 npsc_usd                 (no record)          $100 m to $100 bn      a unit slip (dollars vs millions)
 =======================  ===================  =====================  ===============================
 
-The record's own files are checked against the same ranges in their published units
-(:data:`RECORD_RANGES`), and the published payments against :data:`PAYMENT_RANGES`.
+One declaration
+---------------
+Every range the record's files are held to is declared once, in ``data/datapackage.json``
+(the Frictionless description that also documents the files for readers outside
+Python): each macro series' unit and range (``sma:unitsBySeries``, ``sma:rangesBySeries``,
+in the published unit), the payments' ranges and the years. This module reads that file
+when imported (:data:`RECORD_COLUMNS`, :data:`RECORD_RANGES`, :data:`PAYMENT_RANGES`,
+:data:`RECORD_YEARS`) and gives an assumption with a record column the same range in
+model units (``rok_cpi_inflation`` -5 to 30 percent is ``cpi`` -0.05 to 0.30), so a value
+the record may hold is a value a user may assume, and the other way round; ``troops`` and
+``gdp`` take the ranges of ``troops.csv``'s ``us_troops`` and ``defense_gdp.csv``'s
+``nominal_gdp_krw_tn`` the same way. Only ``npsc_usd``, which no record file holds, is
+declared here. The table above gives the reasons for the numbers; the numbers themselves
+live in the data package.
+
+It is the data package, not this module, that declares them because the package has to
+state them anyway (it is the files' documentation and the tests validate each file
+against it without importing the loaders), and a JSON file cannot read Python; this
+module reads it with :mod:`json` and :mod:`pathlib` alone, so the foundation imports
+nothing from the package but :mod:`sma_model.errors`.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import numbers
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from sma_model.errors import DataError
 
 __all__ = [
     "ASSUMPTIONS",
     "DRAWABLE",
     "GROWTH_RATES",
     "INDEX_SERIES",
+    "PACKAGE_FILE",
     "PAYMENT_RANGES",
     "RECORD_COLUMNS",
     "RECORD_RANGES",
@@ -59,6 +82,7 @@ __all__ = [
     "check_text",
     "plain_number",
     "record_column",
+    "record_package",
     "refuse_bool",
     "unique_year_keys",
 ]
@@ -104,17 +128,112 @@ class Series:
         return check_range(value, where or self.name, self.low, self.high, self.unit, percent=self.is_rate)
 
 
+#: The name of the record's description in ``data/``.
+PACKAGE_FILE = "datapackage.json"
+
+
+def record_package() -> dict[str, Any]:
+    """The record's description, ``data/datapackage.json``, as read (a fresh dict each call).
+
+    Looked for beside the modules (``sma_model/data`` in an installed wheel) and then at
+    the top of a source checkout (``data/``), as :func:`sma_model._files.data_dir` does.
+
+    Raises
+    ------
+    DataError
+        Neither folder holds the file, or it is not UTF-8 JSON.
+    """
+    here = Path(__file__).resolve().parent
+    candidates = (here / "data" / PACKAGE_FILE, here.parent / "data" / PACKAGE_FILE)
+    for path in candidates:
+        if path.is_file():
+            try:
+                package: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise DataError(f"{path}: cannot read the record's description: {exc}") from None
+            return package
+    raise DataError(f"the record's description is missing: looked for {candidates[0]} and {candidates[1]}")
+
+
+def _schema(package: dict[str, Any], path: str) -> dict[str, Any]:
+    for resource in package.get("resources", []):
+        if resource.get("path") == path:
+            schema: dict[str, Any] = resource["schema"]
+            return schema
+    raise DataError(f"{PACKAGE_FILE} describes no resource {path!r}")
+
+
+def _bounds(schema: dict[str, Any], column: str) -> tuple[float, float]:
+    for field in schema["fields"]:
+        if field["name"] == column:
+            constraints = field["constraints"]
+            return (float(constraints["minimum"]), float(constraints["maximum"]))
+    raise DataError(f"{PACKAGE_FILE}: no field {column!r}")
+
+
+_PACKAGE = record_package()
+_MACRO = _schema(_PACKAGE, "macro.csv")
+_PAYMENTS = _schema(_PACKAGE, "payments.csv")
+
+#: Multiply a published value by this to get model units.
+RECORD_SCALES = {"percent": 0.01, "KRW trillion": 1e12, "KRW per USD": 1.0}
+
+#: Every column of ``data/macro.csv`` and the unit it is published in (read from the data
+#: package's ``sma:unitsBySeries``).
+RECORD_COLUMNS: dict[str, str] = dict(_MACRO["sma:unitsBySeries"])
+
+#: Allowed values of each record column, inclusive, in its published unit (read from the
+#: data package's ``sma:rangesBySeries``; ``rok_share_of_npsc``, which no assumption reads,
+#: is a share: 1 % to 100 %).
+RECORD_RANGES: dict[str, tuple[float, float]] = {
+    column: (float(low), float(high)) for column, (low, high) in _MACRO["sma:rangesBySeries"].items()
+}
+
+#: Allowed published payments (``data/payments.csv``), inclusive, read from the data
+#: package: ₩ billion (the record holds 680.4 to 1,519.2) and $ million (150 to 620).
+#: ₩100 bn to ₩10,000 bn and $50 m to $10,000 m refuse a slip of a thousand either way and
+#: admit a $10 bn deal.
+PAYMENT_RANGES: dict[str, tuple[float, float]] = {
+    column: _bounds(_PAYMENTS, column) for column in ("payment_krw_bn", "payment_usd_m")
+}
+
+#: Years the record may hold, inclusive (it holds 1991-2026), read from the data package.
+RECORD_YEARS: tuple[int, int] = (
+    int(_bounds(_PAYMENTS, "year")[0]),
+    int(_bounds(_PAYMENTS, "year")[1]),
+)
+
+if set(RECORD_RANGES) != set(RECORD_COLUMNS) or not set(RECORD_COLUMNS.values()) <= set(RECORD_SCALES):
+    raise DataError(
+        f"{PACKAGE_FILE}: macro.csv's sma:rangesBySeries and sma:unitsBySeries must name the same "
+        f"series, in units among {sorted(RECORD_SCALES)}"
+    )
+
+
+def _recorded(name: str, column: str, unit: str, drawable: bool = False) -> Series:
+    """An assumption whose range is its record column's, converted to model units."""
+    scale = RECORD_SCALES[RECORD_COLUMNS[column]]
+    low, high = RECORD_RANGES[column]
+    return Series(name, round(low * scale, 12), round(high * scale, 12), unit, column, drawable)
+
+
+def _bounded(name: str, path: str, column: str, scale: float, unit: str, drawable: bool = False) -> Series:
+    """An assumption whose range is a record table's field range (``path``, ``column``) x ``scale``."""
+    low, high = _bounds(_schema(_PACKAGE, path), column)
+    return Series(name, round(low * scale, 12), round(high * scale, 12), unit, None, drawable)
+
+
 #: The assumption series, by field name, in the order Assumptions declares them.
 ASSUMPTIONS: dict[str, Series] = {
     s.name: s
     for s in (
-        Series("cpi", -0.05, 0.30, _RATE, "rok_cpi_inflation", drawable=True),
-        Series("defense_budget_growth", -0.30, 0.50, _RATE, "rok_defense_budget_growth", drawable=True),
-        Series("usd_krw", 400.0, 5_000.0, "won per dollar", "usd_krw", drawable=True),
-        Series("us_cpi", -0.05, 0.20, _RATE, "us_cpi_inflation", drawable=True),
-        Series("troops", 1_000.0, 100_000.0, "US service members in Korea", drawable=True),
-        Series("defense_budget", 5e12, 1e15, "ROK defense budget in won", "rok_defense_budget"),
-        Series("gdp", 1e14, 1e17, "ROK nominal GDP in won"),
+        _recorded("cpi", "rok_cpi_inflation", _RATE, drawable=True),
+        _recorded("defense_budget_growth", "rok_defense_budget_growth", _RATE, drawable=True),
+        _recorded("usd_krw", "usd_krw", "won per dollar", drawable=True),
+        _recorded("us_cpi", "us_cpi_inflation", _RATE, drawable=True),
+        _bounded("troops", "troops.csv", "us_troops", 1.0, "US service members in Korea", drawable=True),
+        _recorded("defense_budget", "rok_defense_budget", "ROK defense budget in won"),
+        _bounded("gdp", "defense_gdp.csv", "nominal_gdp_krw_tn", 1e12, "ROK nominal GDP in won"),
         Series("npsc_usd", 1e8, 1e11, "US non-personnel stationing costs in Korea, in dollars"),
     )
 }
@@ -124,47 +243,6 @@ DRAWABLE: tuple[str, ...] = tuple(name for name, s in ASSUMPTIONS.items() if s.d
 
 #: The series an ``Indexed`` rule's ``index`` follows.
 INDEX_SERIES = {"cpi": "cpi", "defense_budget": "defense_budget_growth"}
-
-#: Multiply a published value by this to get model units.
-RECORD_SCALES = {"percent": 0.01, "KRW trillion": 1e12, "KRW per USD": 1.0}
-
-#: Every column of ``data/macro.csv`` and the unit it is published in.
-RECORD_COLUMNS = {
-    "rok_cpi_inflation": "percent",
-    "rok_defense_budget": "KRW trillion",
-    "rok_defense_budget_growth": "percent",
-    "rok_share_of_npsc": "percent",
-    "usd_krw": "KRW per USD",
-    "us_cpi_inflation": "percent",
-}
-
-
-def _published_range(column: str) -> tuple[float, float]:
-    for series in ASSUMPTIONS.values():
-        if series.record == column:
-            scale = RECORD_SCALES[RECORD_COLUMNS[column]]
-            return (round(series.low / scale, 9), round(series.high / scale, 9))
-    raise KeyError(column)
-
-
-#: Allowed values of each record column, inclusive, in its published unit: the assumption's
-#: range (``rok_share_of_npsc``, which no assumption reads, is a share: 1 % to 100 %; the
-#: record holds 41 %, 45 % and 42 % for 2002, 2003 and 2018).
-RECORD_RANGES: dict[str, tuple[float, float]] = {
-    column: (1.0, 100.0) if column == "rok_share_of_npsc" else _published_range(column)
-    for column in RECORD_COLUMNS
-}
-
-#: Allowed published payments (``data/payments.csv``), inclusive: ₩ billion (the record
-#: holds 680.4 to 1,519.2) and $ million (150 to 620). ₩100 bn to ₩10,000 bn and $50 m to
-#: $10,000 m refuse a slip of a thousand either way and admit a $10 bn deal.
-PAYMENT_RANGES: dict[str, tuple[float, float]] = {
-    "payment_krw_bn": (100.0, 10_000.0),
-    "payment_usd_m": (50.0, 10_000.0),
-}
-
-#: Years the record may hold, inclusive (it holds 1991-2026).
-RECORD_YEARS = (1950, 2100)
 
 #: Plausible yearly growth of a payment under a rule (``Fixed.rate``, ``Schedule`` rates,
 #: ``Indexed`` caps and floors), inclusive, as fractions: the record's yearly changes run

@@ -23,11 +23,12 @@ def test_compare_prints_a_table_and_writes_a_plot_and_csv(tmp_path):
     result = run("compare", "--plot", "out.png", "--csv", "out.csv", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split()[:2] == ["payment_krw", "[₩"]
-    # status quo 2027 = 1,519.2 x (1 + 2025 CPI 2.1 %) = 1,551.1; the $5bn demand at 1,422 won = 7,110.0
+    assert lines[0].split()[:3] == ["payment_krw", "status", "quo"]
+    # status quo 2027 = 1,519.2 x (1 + 2025 CPI 2.1 %) = ₩1,551.1bn; the $5bn demand at 1,422 won =
+    # ₩7,110.0bn; printed to three digits (issue 14: was "1,551.1" and "7,110.0" in a ₩ bn column)
     row_2027 = next(line for line in lines if line.startswith("2027"))
-    assert row_2027.split()[1] == "1,551.1"
-    assert row_2027.split()[-2] == "7,110.0"
+    assert row_2027.split()[1:3] == ["₩1.55", "tn"]
+    assert row_2027.split()[-4:-2] == ["₩7.11", "tn"]
     assert (tmp_path / "out.png").stat().st_size > 10_000
     frame = pd.read_csv(tmp_path / "out.csv")
     assert set(frame["scenario"]) == {sma.presets.get(n).name for n in sma.presets.DEFAULT_COMPARISON}
@@ -38,7 +39,7 @@ def test_project_a_scenario_file_in_dollars(tmp_path):
     sma.io.save_scenario(sma.presets.get("demand-10b"), path)
     result = run("project", str(path), "--currency", "usd", "--horizon", "2030")
     assert result.returncode == 0, result.stderr
-    assert "10,000.0" in result.stdout
+    assert "$10.0 bn" in result.stdout  # issue 14: was "10,000.0" in a $ m column
     assert result.stdout.splitlines()[-1].startswith("2030") or "2030" in result.stdout
 
 

@@ -1,8 +1,8 @@
 """data/datapackage.json describes every file in data/, and every CSV satisfies it.
 
 The validation here is plain Python (json and csv), independent of the loaders, so a
-loader bug cannot hide a bad file; the ranges the loaders check (sma_model.series) must
-be the ones declared here.
+loader bug cannot hide a bad file. This file is the one declaration of the record's
+ranges: sma_model.series and sma_model.record read them from it.
 """
 
 from __future__ import annotations
@@ -10,14 +10,16 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
 import sma_model._files
-from sma_model import history
+from sma_model import history, series
 from sma_model.errors import DataError
-from sma_model.series import PAYMENT_RANGES, RECORD_COLUMNS, RECORD_RANGES, RECORD_YEARS
+from sma_model.series import PAYMENT_RANGES, RECORD_COLUMNS, RECORD_RANGES, RECORD_SCALES, RECORD_YEARS
 
 DATA = history.data_dir()
 PACKAGE = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
@@ -64,6 +66,8 @@ def _check(text, field, where):
     else:
         value = text
         assert len(value) >= constraints.get("minLength", 0), where
+        if "pattern" in constraints:
+            assert re.fullmatch(constraints["pattern"], value), f"{where}: {value!r}"
     if "minimum" in constraints:
         assert constraints["minimum"] <= value <= constraints["maximum"], f"{where}: {value}"
     if "enum" in constraints:
@@ -101,8 +105,9 @@ def test_macro_values_lie_in_their_series_range():
             assert row["unit"] == units[row["series"]], row
 
 
-def test_the_loaders_check_the_declared_ranges():
-    """One declaration: sma_model.series holds what the loaders check; this file must agree."""
+def test_the_ranges_are_read_from_this_file():
+    """One declaration: sma_model.series reads the record's ranges from datapackage.json."""
+    assert series.record_package() == PACKAGE
     payments = _fields(next(r for r in TABLES if r["path"] == "payments.csv"))
     for column, (low, high) in PAYMENT_RANGES.items():
         assert (payments[column]["constraints"]["minimum"], payments[column]["constraints"]["maximum"]) == (
@@ -116,6 +121,34 @@ def test_the_loaders_check_the_declared_ranges():
     macro = next(r for r in TABLES if r["path"] == "macro.csv")["schema"]
     assert {k: tuple(v) for k, v in macro["sma:rangesBySeries"].items()} == RECORD_RANGES
     assert macro["sma:unitsBySeries"] == RECORD_COLUMNS
+    # an assumption with a record column has the column's range, in model units
+    for name, assumption in series.ASSUMPTIONS.items():
+        if assumption.record is not None:
+            low, high = macro["sma:rangesBySeries"][assumption.record]
+            scale = RECORD_SCALES[RECORD_COLUMNS[assumption.record]]
+            assert (assumption.low, assumption.high) == pytest.approx((low * scale, high * scale)), name
+    assert (series.ASSUMPTIONS["cpi"].low, series.ASSUMPTIONS["cpi"].high) == (-0.05, 0.3)
+    troops = _fields(next(r for r in TABLES if r["path"] == "troops.csv"))["us_troops"]["constraints"]
+    assert (series.ASSUMPTIONS["troops"].low, series.ASSUMPTIONS["troops"].high) == (
+        troops["minimum"],
+        troops["maximum"],
+    )
+    gdp = _fields(next(r for r in TABLES if r["path"] == "defense_gdp.csv"))
+    bounds = gdp["nominal_gdp_krw_tn"]["constraints"]
+    assert (series.ASSUMPTIONS["gdp"].low, series.ASSUMPTIONS["gdp"].high) == (
+        bounds["minimum"] * 1e12,
+        bounds["maximum"] * 1e12,
+    )
+    # the budget level is held in two tables; their declared ranges agree
+    budget = gdp["defense_budget_krw_tn"]["constraints"]
+    assert (budget["minimum"], budget["maximum"]) == tuple(macro["sma:rangesBySeries"]["rok_defense_budget"])
+
+
+def test_series_py_declares_no_record_range():
+    """The numbers live in datapackage.json only: series.py spells out none of the record's bounds."""
+    source = (Path(series.__file__)).read_text(encoding="utf-8")
+    for literal in ("10_000.0", "5_000.0", "100_000.0", "(1950, 2100)", "(1.0, 100.0)", 'Series("cpi"'):
+        assert literal not in source, literal
 
 
 def test_a_cell_outside_its_range_is_a_clear_error(tmp_path, monkeypatch):

@@ -122,7 +122,7 @@ BROKEN_RECORDS = [
     ("macro.csv", lambda t: t.replace(",percent,", ",per cent,", 1), "must be in 'percent'"),
     ("agreements.yaml", lambda t: t.replace("term_years: 5", "term_years: 0", 1), "term_years"),
     ("agreements.yaml", lambda t: t + "\n- [unclosed", "not valid YAML"),
-    # issue 11, case 7: every value and year is checked against its range in sma_model.series
+    # issue 11, case 7: every value and year is checked against its range (data/datapackage.json)
     (
         "macro.csv",
         lambda t: t.replace("rok_cpi_inflation,2008,4.7,", "rok_cpi_inflation,2008,230,"),
@@ -158,6 +158,21 @@ BROKEN_RECORDS = [
         lambda t: t.replace("{amount: 150.0e+6, currency: USD}", "{amount: 150.0, currency: USD}", 1),
         "1st SMA: base 150 USD is outside the plausible range",
     ),
+    (
+        "agreements.yaml",
+        lambda t: t.replace("in_force: 2021-09-01", "in_force: 2021-03-01", 1),
+        "11th SMA: in_force (2021-03-01) is before ratified (2021-08-31)",
+    ),
+    (
+        "agreements.yaml",
+        lambda t: re.sub(r"\n  rule_source: .*MOFA release 2006-12-06.*", "", t),
+        "7th SMA: modelled, so rule_source",
+    ),
+    (
+        "execution.csv",
+        lambda t: t.replace(",2013-03,738.0,", ",March 2013,738.0,"),
+        "column as_of: 'March 2013' does not match the pattern",
+    ),
 ]
 
 
@@ -173,6 +188,7 @@ def test_a_broken_record_is_a_clear_error(tmp_path, monkeypatch, file, edit, fra
             history.payments()
             history.macro()
             history.agreement_records()
+            history.execution()
     finally:
         history.clear_cache()
 
@@ -214,3 +230,28 @@ def test_the_wheel_ships_the_record(tmp_path):
     lines = result.stdout.split()
     assert lines[0] == str(shipped)
     assert lines[1] == "36"
+    # the ranges are read from the shipped datapackage.json: narrow two there, and the
+    # assumption and the loader both follow
+    package = shipped / "datapackage.json"
+    text = package.read_text(encoding="utf-8")
+    narrowed = text.replace(
+        '"rok_cpi_inflation": [\n            -5.0,\n            30.0',
+        '"rok_cpi_inflation": [\n            -5.0,\n            10.0',
+    ).replace('"maximum": 10000.0', '"maximum": 1000.0', 1)
+    assert '"rok_cpi_inflation": [\n            -5.0,\n            10.0' in narrowed
+    package.write_text(narrowed, encoding="utf-8")
+    code = (
+        "import sma_model as sma\n"
+        "print(sma.series.ASSUMPTIONS['cpi'].high, sma.series.PAYMENT_RANGES['payment_krw_bn'])\n"
+        "try:\n    sma.history.payments()\nexcept sma.errors.DataError as exc:\n    print('refused', exc)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "site")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.startswith("0.1 (100.0, 1000.0)\nrefused"), result.stdout
+    assert "outside the plausible range 100 to 1000" in result.stdout

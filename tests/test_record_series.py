@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import sma_model as sma
 from sma_model import history
+from sma_model.record.execution import FLOWS
 
 
 def test_payments_have_a_status_and_derived_years_say_how():
@@ -41,7 +44,7 @@ def test_2022_cites_the_2022_white_paper():
 
 
 def test_no_row_cites_a_design_document():
-    for frame in (history.payments(), history.macro(), history.agreements()):
+    for frame in (history.payments(), history.macro(), history.agreements(), history.execution()):
         assert not frame["source"].str.contains("DOMAIN|DESIGN", regex=True).any()
 
 
@@ -96,6 +99,14 @@ def test_support_2015_table_adds_up_and_2021_total():
     assert ten_years["amount_usd_m"].item() == 33000 and ten_years["period_years"].item() == 10
 
 
+def test_us_costs():
+    table = history.us_costs().set_index("host")
+    # GAO-21-270: 2016-2019, DoD obligated $13.4bn for Korea, $20.9bn for Japan; hosts gave $5.8bn, $12.6bn
+    assert table.loc["KOR", ["dod_obligated_usd_m", "host_provided_usd_m"]].tolist() == [13400, 5800]
+    assert table.loc["JPN", ["dod_obligated_usd_m", "host_provided_usd_m"]].tolist() == [20900, 12600]
+    assert (table["first_year"] == 2016).all() and (table["last_year"] == 2019).all()
+
+
 def test_troops():
     table = history.troops().set_index("year")
     assert table.loc[2021, "us_troops"] == 28500  # GAO-21-270
@@ -126,3 +137,62 @@ def test_japan_and_germany():
     assert history.host_support("Germany").query("item == 'total'")["amount_eur_m"].item() == 982.4
     with pytest.raises(sma.errors.DataError, match="no host-support record for 'france'"):
         history.host_support("france")
+
+
+def test_execution_appropriations_against_agreed_totals():
+    table = history.execution()
+    rows = table.set_index(["year", "measure", "period_years"])
+    # MND data (Nocutnews 2013-10-15; Tiptipnews 2013-07-23): 2012 budget 7,461 against 8,361 (₩100m)
+    row = rows.loc[(2012, "appropriated", 1)]
+    assert (row["amount_krw_bn"], row["agreed_krw_bn"]) == (746.1, 836.1)
+    # Korea Herald 2013-10-10: 303.5bn budgeted below the agreed totals over 2011-2013
+    appropriated = table[table["measure"] == "appropriated"].set_index("year")
+    shortfall = (appropriated["agreed_krw_bn"] - appropriated["amount_krw_bn"]).loc[[2011, 2012, 2013]]
+    assert shortfall.sum() == pytest.approx(rows.loc[(2011, "owed_by_rok", 3), "amount_krw_bn"]) == 303.5
+    # Kim Jong-dae (Yonhap 2017-10-25): construction unexecuted or lapsed, 3,248.8 (₩100m) in 2014
+    assert rows.loc[(2014, "construction_unexecuted_or_lapsed", 1), "amount_krw_bn"] == 324.88
+    assert rows.loc[(2013, "held_by_usfk", 1), "amount_krw_bn"] == 738.0
+    # 2020: 7,245 paid after the 11th SMA + 3,144 paid before = the 2019 level, 10,389 (₩100m)
+    paid = rows.loc[(2020, "paid", 1)]
+    assert paid["amount_krw_bn"] + 314.4 == pytest.approx(paid["agreed_krw_bn"])
+    # balances, multi-year figures and floors have no single year's agreed total
+    assert table.loc[~table["measure"].isin(FLOWS), "agreed_krw_bn"].isna().all()
+    assert (table["source"].str.len() > 20).all()
+
+
+def test_the_labor_floor():
+    floor = history.execution().query("measure == 'labor_floor'").set_index("year")
+    # MOFA briefing 2021-03-10: from 2021 the floor rises from 75 % to 87 %
+    assert floor["share_pct"].to_dict() == {2014: 75.0, 2021: 87.0}
+    assert floor["amount_krw_bn"].isna().all()
+
+
+def test_agreements_entry_into_force_and_rule_sources():
+    table = history.agreements().set_index("agreement")
+    assert table.loc["9th SMA", "in_force"] == "2014-06-18"  # US treaty listing, TIAS 14-618
+    assert table.loc["11th SMA", "in_force"] == "2021-09-01"  # Financial News 2021-09-01
+    assert table.loc["12th SMA", "in_force"] == "2024-11-29"  # Yonhap TV
+    assert table.loc["10th SMA", "in_force"] == "2019-04-05"  # Hankyung/Yonhap 2019-04-05
+    modelled = table[table["modelled"]]
+    assert (modelled["rule_source"].str.len() > 10).all()
+    assert "MOFA" in table.loc["11th SMA", "rule_source"]
+
+
+def test_docs_list_every_file_in_the_record():
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "record.md").read_text(encoding="utf-8")
+    data = history.data_dir()
+    files = {str(p.relative_to(data)) for p in data.rglob("*") if p.is_file()}
+    named = {f for f in files if not f.startswith("presets/")} | {"presets/"}
+    missing = sorted(f for f in named if f"`{f}`" not in doc)
+    assert not missing, f"docs/record.md does not list {missing}"
+    for loader in (
+        "payments",
+        "macro",
+        "composition",
+        "execution",
+        "support",
+        "troops",
+        "us_costs",
+        "defense_gdp",
+    ):
+        assert f"`{loader}()" in doc and callable(getattr(history, loader))

@@ -10,11 +10,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sma_model.analysis.projection import Projection, average_growth, by_scenario, project, total
+from sma_model.analysis.projection import (
+    Projection,
+    average_growth,
+    by_scenario,
+    one_off_jumps,
+    project,
+    total,
+)
 from sma_model.errors import ScenarioError
 from sma_model.model.scenario import Scenario
 from sma_model.plotting.payments import comparison_bars
-from sma_model.units import check_currency, format_amounts, format_table
+from sma_model.units import check_currency, format_summary
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -291,22 +298,32 @@ class Comparison:
 
         return comparison_bars(self, ax=ax, **kwargs)
 
-    def __repr__(self) -> str:
-        head = f"Comparison against {self.baseline!r} ({self.discount_rate:.1%} discount rate)"
-        summary = self.summary()
-        notes = "".join(f"\nnote: {n}" for n in [*self.notes, *summary.attrs["notes"]])
-        return f"{head}\n{format_table(format_amounts(summary))}{notes}"
+    def jumps(self) -> dict[str, list[int]]:
+        """Per scenario, the compared years after the first whose payment a new base sets."""
+        years = self.frame["year"]
+        return one_off_jumps(self.projection, int(years.min()), int(years.max()))
 
-    def _repr_html_(self) -> str:
-        summary = self.summary()
+    def to_string(self, korean: bool = False, real: bool = False) -> str:
+        """What the repr prints: the summary in readable figures (``korean``: 조/억), then the notes."""
+        head = f"Comparison against {self.baseline!r} ({self.discount_rate:.1%} discount rate)"
+        summary = self.summary(real=real)
+        notes = "".join(f"\nnote: {n}" for n in [*self.notes, *summary.attrs["notes"]])
+        return f"{head}\n{format_summary(summary, korean=korean, jumps=self.jumps())}{notes}"
+
+    def to_html(self, korean: bool = False, real: bool = False) -> str:
+        """What a notebook shows: the summary as an HTML table, then the notes."""
+        summary = self.summary(real=real)
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in [*self.notes, *summary.attrs["notes"]])
         return (
             f"<div><strong>Comparison</strong> against {html.escape(self.baseline)} "
             f"<small>(NPV at {self.discount_rate:.1%} a year)</small>"
-            f"{format_table(format_amounts(summary), html=True)}"
+            f"{format_summary(summary, html=True, korean=korean, jumps=self.jumps())}"
             + (f"<ul>{notes}</ul>" if notes else "")
             + "</div>"
         )
+
+    __repr__ = to_string
+    _repr_html_ = to_html
 
 
 def _check_rate(discount_rate: object) -> float:

@@ -25,8 +25,8 @@ from sma_model.plotting.payments import payment_curves
 from sma_model.units import (
     check_currency,
     conversion_factor,
-    format_amounts,
-    format_table,
+    format_money,
+    format_summary,
     payment_column,
     table_unit,
     to_krw,
@@ -36,7 +36,7 @@ from sma_model.units import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["Projection", "average_growth", "by_scenario", "project", "total"]
+__all__ = ["Projection", "average_growth", "by_scenario", "one_off_jumps", "project", "total"]
 
 
 def project(scenarios: Scenario | Sequence[Scenario], price_base_year: int | None = None) -> Projection:
@@ -220,33 +220,68 @@ class Projection:
         """Payment curves; see :func:`sma_model.plotting.payment_curves`."""
         return payment_curves(self, ax=ax, **kwargs)
 
-    def table(self, currency: str = "KRW", real: bool = False) -> pd.DataFrame:
-        """Payments as a year × scenario table in readable units (₩ bn or $ m)."""
+    def table(
+        self, currency: str = "KRW", real: bool = False, text: bool = False, korean: bool = False
+    ) -> pd.DataFrame:
+        """Payments as a year × scenario table: numbers in ₩ bn or $ m, or printed figures.
+
+        With ``text=True`` the cells are the figures as printed (``₩1.55 tn``; rounded
+        once, from the full value, by :func:`~sma_model.units.format_money`), and with
+        ``korean=True`` in Korean units (``1조 5,511억 원``). Full values are in :attr:`frame`.
+        """
         column = payment_column(self.frame, currency, real, self.notes)
         wide = self.frame.pivot(index="year", columns="scenario", values=column)[self.names]
+        if text or korean:
+            code = check_currency(currency)
+            wide = wide.map(lambda v: "" if pd.isna(v) else format_money(v, code, korean=korean))
+            wide.columns.name = column
+            return wide
         scale, unit = table_unit(currency)
         wide = wide / scale
         wide.columns.name = f"{column} [{unit}]"
         return wide
 
-    def __repr__(self) -> str:
-        head = f"Projection of {len(self.names)} scenario(s): {', '.join(self.names)}"
+    def to_string(self, korean: bool = False) -> str:
+        """What the repr prints: the summary in readable figures, then the notes."""
         summary = self.summary()
-        body = format_table(format_amounts(summary))
+        head = f"Projection of {len(self.names)} scenario(s): {', '.join(self.names)}"
+        body = format_summary(summary, korean=korean, jumps=one_off_jumps(self))
         notes = "".join(f"\nnote: {n}" for n in [*self.notes, *summary.attrs["notes"]])
         return f"{head}\n{body}{notes}"
 
-    def _repr_html_(self) -> str:
+    def to_html(self, korean: bool = False) -> str:
+        """What a notebook shows: the summary as an HTML table, then the notes."""
         names = ", ".join(html.escape(n) for n in self.names)
         summary = self.summary()
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in [*self.notes, *summary.attrs["notes"]])
         return (
             f"<div><strong>Projection</strong> of {len(self.names)} scenario(s): {names}"
             f"<br><small>real terms in {self.price_base_year} prices</small>"
-            f"{format_table(format_amounts(summary), html=True)}"
+            f"{format_summary(summary, html=True, korean=korean, jumps=one_off_jumps(self))}"
             + (f"<ul>{notes}</ul>" if notes else "")
             + "</div>"
         )
+
+    __repr__ = to_string
+    _repr_html_ = to_html
+
+
+def one_off_jumps(
+    projection: Projection, first: int | None = None, last: int | None = None
+) -> dict[str, list[int]]:
+    """Per scenario, the years after ``first`` (up to ``last``) whose payment a new base sets.
+
+    A new agreement's base amount or one-off rise is a jump, not growth under a rule; a
+    compound growth rate across one is labelled as such in printed summaries.
+    """
+    plan, jumps = projection.plan, {}
+    is_base = np.array([origin[-1] == "base" for origin in plan.origins] + [False])  # -1: none
+    for column, name in enumerate(projection.names):
+        years = plan.years[plan.active[:, column]]
+        start, end = years[0] if first is None else first, years[-1] if last is None else last
+        based = is_base[plan.origin[:, column]] & plan.active[:, column] & (plan.years > start)
+        jumps[name] = [int(y) for y in plan.years[based & (plan.years <= end)]]
+    return jumps
 
 
 def _build_frame(plan: Plan, payments: np.ndarray) -> tuple[pd.DataFrame, list[str]]:

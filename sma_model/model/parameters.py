@@ -1,9 +1,14 @@
-"""Parameter paths: address any numeric field of a scenario with a string.
+"""Parameter paths: address any field of a scenario with a string.
 
 ``"agreements[1].escalation.cap"``, ``"agreements[0].escalation[2022].spread"`` (a rule
 that takes over in 2022), ``"after_expiry.rate"``, ``"assumptions.usd_krw"``,
 ``"assumptions.cpi[2030]"``, ``"horizon"``. Paths are checked against the scenario's
 own fields; a path that names nothing gets an error listing the closest real ones.
+
+One concept serves sweeps and sensitivity (:func:`resolve_path`: numeric fields) and
+variants (:func:`with_changes`: any field, set to any value the models accept), so
+``sma.sweep(base, {path: values})``, ``base.with_changes({path: value})``, a YAML file's
+``changes:`` and the command line's ``--set PATH=VALUE`` address a scenario the same way.
 """
 
 from __future__ import annotations
@@ -12,12 +17,26 @@ import copy
 import difflib
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
 
 from sma_model.errors import ParameterPathError
-from sma_model.model.scenario import Scenario
 
-__all__ = ["format_path", "numeric_paths", "parse_path", "plain_number", "resolve_path", "scenario_with"]
+if TYPE_CHECKING:  # the scenario module delegates its with_changes here
+    from sma_model.model.scenario import Scenario
+
+__all__ = [
+    "field_paths",
+    "format_path",
+    "numeric_paths",
+    "parse_path",
+    "plain_number",
+    "resolve_change",
+    "resolve_path",
+    "scenario_with",
+    "with_changes",
+]
 
 Parts = tuple[str | int, ...]
 
@@ -103,12 +122,120 @@ def resolve_path(scenario: Scenario, path: str) -> Parts:
     return tuple(normalised)
 
 
-def _raise_unknown(path: str, dump: Any, why: str) -> None:
-    known = [format_path(p) for p in numeric_paths(dump)]
-    close = difflib.get_close_matches(path, known, n=5, cutoff=0.5)
+def field_paths(dump: Any, prefix: Parts = ()) -> list[Parts]:
+    """Every path in a scenario dump: each field, list position and year, leaves and branches."""
+    out: list[Parts] = [prefix] if prefix else []
+    if isinstance(dump, Mapping):
+        for key, value in dump.items():
+            out += field_paths(value, (*prefix, key))
+    elif isinstance(dump, list):
+        for i, value in enumerate(dump):
+            out += field_paths(value, (*prefix, i))
+    return out
+
+
+def resolve_change(dump: Any, path: str) -> Parts:
+    """Check that ``path`` names a field of a scenario dump that a change may set; return its parts.
+
+    Any field may be set (a number, a name, a whole rule, a ``{year: value}`` series), and
+    a year may be added to a ``{year: ...}`` mapping (``"assumptions.cpi[2031]"``). List
+    positions are made non-negative.
+
+    Raises
+    ------
+    ParameterPathError
+        No such field; the message lists the closest paths that exist.
+    """
+    parts = parse_path(path)
+    node: Any = dump
+    normalised: list[str | int] = []
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        if isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
+            part = part % len(node)
+        elif isinstance(node, Mapping) and part in node:
+            pass
+        elif last and isinstance(part, int) and isinstance(node, Mapping) and node:
+            if not all(isinstance(key, int) for key in node):
+                _raise_unknown(path, dump, "no such field", every_field=True)
+            normalised.append(part)  # a new year of a {year: value} mapping
+            return tuple(normalised)
+        else:
+            why = "no such field"
+            if isinstance(part, int) and isinstance(node, (int, float)):
+                why = f"{format_path(tuple(normalised))} holds one number, not a {{year: value}} series"
+            _raise_unknown(path, dump, why, every_field=True)
+        normalised.append(part)
+        node = node[part]
+    return tuple(normalised)
+
+
+def _raise_unknown(path: str, dump: Any, why: str, every_field: bool = False) -> None:
+    numeric = [format_path(p) for p in numeric_paths(dump)]
+    candidates = [format_path(p) for p in field_paths(dump)] if every_field else numeric
+    close = difflib.get_close_matches(path, candidates, n=5, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
+    shown = ", ".join(numeric[:12]) + (" …" if len(numeric) > 12 else "")
     raise ParameterPathError(f"parameter path {path!r}: {why}{hint} Numeric fields of this scenario: {shown}")
+
+
+def with_changes(scenario: Scenario, changes: Mapping[str, Any], name: str | None = None) -> Scenario:
+    """A variant of ``scenario``: the fields at ``changes``' paths set, validated by the models.
+
+    A reform as a diff on a baseline: ``{"assumptions.cpi": 0.025,
+    "agreements[0].escalation.cap": 0.04}``. Values may be numbers, text, ``None``,
+    ``{year: value}`` series, or terms (``sma.Frozen()``, a rule, ``sma.Money(...)``).
+
+    Parameters
+    ----------
+    scenario
+        The baseline; it is not changed.
+    changes
+        Parameter path → new value (see the module docstring for paths).
+    name
+        The variant's name; default the baseline's.
+
+    Returns
+    -------
+    Scenario
+        A new, validated scenario.
+
+    Raises
+    ------
+    ParameterPathError
+        A path that names no field (with the closest real ones).
+    pydantic.ValidationError
+        A value the models refuse, located by its path (``agreements.0.escalation...cap``).
+    """
+    if not isinstance(changes, Mapping):
+        raise ParameterPathError(
+            f"changes must be a mapping of parameter paths to values, not {type(changes).__name__}"
+        )
+    dump = copy.deepcopy(scenario.model_dump())
+    for path, value in changes.items():
+        parts = resolve_change(dump, path)
+        _set(dump, parts, _plain_value(value))
+    if name is not None:
+        dump["name"] = name
+    return type(scenario).model_validate(dump)
+
+
+def _set(dump: Any, parts: Parts, value: Any) -> None:
+    node: Any = dump  # a dict or a list, as the path goes down
+    for part in parts[:-1]:
+        node = node[part]
+    node[parts[-1]] = value
+
+
+def _plain_value(value: Any) -> Any:
+    """Terms as their dumps, numpy numbers as Python ones; other values as given."""
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, Mapping):
+        return {key: _plain_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_value(item) for item in value]
+    return value.item() if hasattr(value, "item") else value  # numpy numbers as Python ones
 
 
 def scenario_with(scenario: Scenario, values: Mapping[Parts, Any], name: str | None = None) -> Scenario:
@@ -121,13 +248,10 @@ def scenario_with(scenario: Scenario, values: Mapping[Parts, Any], name: str | N
     """
     dump = copy.deepcopy(scenario.model_dump())
     for parts, value in values.items():
-        node: Any = dump  # a dict or a list, as the path goes down
-        for part in parts[:-1]:
-            node = node[part]
-        node[parts[-1]] = plain_number(value)
+        _set(dump, parts, plain_number(value))
     if name is not None:
         dump["name"] = name
-    return Scenario.model_validate(dump)
+    return type(scenario).model_validate(dump)
 
 
 def plain_number(value: Any) -> Any:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from pydantic import Field, field_validator, model_validator
 
+from sma_model.model import parameters
 from sma_model.model.assumptions import Assumptions
 from sma_model.model.terms import (
     Agreement,
@@ -133,6 +135,35 @@ class Scenario(TermsModel):
                         f"{where}, for the years {first}-{last} no agreement covers: {exc}"
                     ) from None
         return self
+
+    def with_changes(self, changes: Mapping[str, Any], name: str | None = None) -> Scenario:
+        """A variant of this scenario: a reform as a diff, validated by the models.
+
+        Parameters
+        ----------
+        changes
+            Parameter path → new value, e.g. ``{"assumptions.cpi": 0.025,
+            "agreements[0].escalation.cap": 0.04}`` (paths as in :func:`sma_model.sweep`;
+            any field may be set: a number, ``None``, a ``{year: value}`` series, a rule).
+        name
+            The variant's name; default this scenario's.
+
+        Raises
+        ------
+        ParameterPathError
+            A path that names no field; the message suggests the closest ones.
+        pydantic.ValidationError
+            A value the models refuse, located by its path.
+
+        Examples
+        --------
+        >>> import sma_model as sma
+        >>> base = sma.presets.get("status-quo")
+        >>> cheaper = base.with_changes({"agreements[0].escalation.cap": 0.01}, name="cap 1%")
+        >>> cheaper.agreements[0].escalation.cap, cheaper.name, base.agreements[0].escalation.cap
+        (0.01, 'cap 1%', 0.05)
+        """
+        return parameters.with_changes(self, changes, name=name)
 
     def _expiry_years(self) -> list[int]:
         covered = {y for a in self.agreements for y in a.years}

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from sma_model.errors import SMAModelError
-from sma_model.plotting.style import new_axes, styled
+from sma_model.plotting.style import new_axes, styled, whole_years
 from sma_model.record.payments import payment_series, payments
 from sma_model.units import payment_column, plot_unit
 
@@ -94,7 +93,7 @@ def payment_curves(
     left, _ = ax.get_xlim()
     projected_years = projection.frame["year"]
     ax.set_xlim(min(left, float(np.min(projected_years)) - 0.5), float(np.max(projected_years)) + 0.5)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    whole_years(ax)
     ax.legend(loc="upper left")
     return ax
 

@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
 
-from sma_model.plotting.style import new_axes, styled
+from sma_model.plotting.style import new_axes, styled, whole_years
 from sma_model.record.agreements import agreement_records
 from sma_model.record.payments import payment_series
 from sma_model.units import plot_unit
@@ -103,7 +102,7 @@ def history(
         _annotate_events(ax, published / scale, top)
     ax.set_ylim(0, top * 1.45)
     ax.set_xlim(1990.5, last_year + 0.5)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    whole_years(ax)
     ax.set_ylabel(f"payment [{unit}, nominal]")
     ax.set_xlabel("year (shaded: the 1st to 12th SMA)")
     ax.grid(axis="x", visible=False)

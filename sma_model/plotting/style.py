@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.typing import RcKeyType
 
-__all__ = ["STYLE", "new_axes", "style_context", "styled"]
+__all__ = ["STYLE", "new_axes", "style_context", "styled", "whole_years"]
 
 #: The package's matplotlib style file.
 STYLE = Path(__file__).resolve().parent / "sma.mplstyle"
@@ -71,3 +71,10 @@ def new_axes(ax: Axes | None) -> Axes:
 
     _, ax = plt.subplots(layout="constrained")
     return ax
+
+
+def whole_years(ax: Axes) -> None:
+    """Tick the x axis (years) at whole numbers only."""
+    from matplotlib.ticker import MaxNLocator  # matplotlib loads when drawing, not on import
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))

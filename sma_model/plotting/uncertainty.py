@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from matplotlib.ticker import MaxNLocator
-
-from sma_model.plotting.style import new_axes, styled
+from sma_model.plotting.style import new_axes, styled, whole_years
 from sma_model.units import plot_unit
 
 if TYPE_CHECKING:
@@ -75,6 +73,6 @@ def fan_chart(
     ax.set_ylabel(f"payment [{unit}, nominal]")
     ax.set_xlabel("year")
     ax.set_ylim(bottom=0)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    whole_years(ax)
     ax.legend(loc="upper left")
     return ax

@@ -1,4 +1,4 @@
-"""The historical record shipped in ``data/``: agreements, yearly payments, macro series, presets.
+"""The historical record shipped in ``data/``: agreements, payments, their execution, macro series, presets.
 
 Every row of every file carries a ``source``. The files are validated when loaded
 (types, unique years, sources present), so a broken file is a
@@ -20,11 +20,13 @@ from sma_model.record import presets
 from sma_model.record.agreements import AgreementRecord, agreement, agreement_records, agreements
 from sma_model.record.composition import composition
 from sma_model.record.defense_gdp import defense_gdp
+from sma_model.record.execution import execution
 from sma_model.record.hosts import host_support
 from sma_model.record.macro import macro, macro_series
 from sma_model.record.payments import payment_series, payments, published_payment
 from sma_model.record.support import support
 from sma_model.record.troops import troops
+from sma_model.record.us_costs import us_costs
 
 __all__ = [
     "AgreementRecord",
@@ -35,6 +37,7 @@ __all__ = [
     "composition",
     "data_dir",
     "defense_gdp",
+    "execution",
     "host_support",
     "macro",
     "macro_series",
@@ -44,6 +47,7 @@ __all__ = [
     "published_payment",
     "support",
     "troops",
+    "us_costs",
 ]
 
 

@@ -86,7 +86,7 @@ def in_range(
         path, line, column = where
         raise DataError(
             f"{path}, line {line}, column {column}: {what} = {value:g} is outside the plausible "
-            f"range {low:g} to {high:g} ({unit}; the ranges are in sma_model.series)"
+            f"range {low:g} to {high:g} ({unit}; the ranges are declared in data/datapackage.json)"
         )
     return value
 

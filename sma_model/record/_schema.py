@@ -1,7 +1,8 @@
 """The record's one declaration of its tables (``data/datapackage.json``) and a reader checking rows.
 
 The file is a Frictionless Table Schema data package: for each CSV its fields, their
-types, units and allowed values (``constraints``: required, minimum, maximum, enum), and
+types, units and allowed values (``constraints``: required, minimum, maximum, minLength,
+pattern, enum), and
 its primary key. :func:`read_table` reads a CSV, checks every cell and the key, and gives a
 typed frame; every problem is a :class:`~sma_model.errors.DataError` naming the file, line
 and column. The tests validate the same files against the same declaration.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -65,6 +67,8 @@ def _cell(text: str, field: dict[str, Any], where: str) -> Any:
         value = text
         if len(value) < constraints.get("minLength", 0):
             raise DataError(f"{where}: {value!r} is shorter than {constraints['minLength']} characters")
+        if "pattern" in constraints and not re.fullmatch(constraints["pattern"], value):
+            raise DataError(f"{where}: {value!r} does not match the pattern {constraints['pattern']!r}")
     if "enum" in constraints and value not in constraints["enum"]:
         raise DataError(f"{where}: {value!r} is not one of {constraints['enum']}")
     return value

@@ -6,6 +6,7 @@ Source: ``data/agreements.yaml`` (each agreement's ``source``: MND Defense White
 
 from __future__ import annotations
 
+import datetime
 import functools
 from typing import Any
 
@@ -20,6 +21,9 @@ from sma_model.series import PAYMENT_RANGES, RECORD_YEARS
 from sma_model.units import BILLION, MILLION
 
 __all__ = ["AgreementRecord", "agreement", "agreement_records", "agreements"]
+
+#: The record's date fields; YAML reads ``2021-09-01`` as a date, kept here as ISO text.
+_DATES = ("signed", "ratified", "in_force")
 
 
 class AgreementRecord(TermsModel):
@@ -45,6 +49,11 @@ class AgreementRecord(TermsModel):
     """Date signed (ISO), where sourced."""
     ratified: str | None = None
     """Date ratified by the National Assembly (ISO), where sourced."""
+    in_force: str | None = None
+    """Date the agreement entered into force (ISO), where sourced; it may be later than
+    ``start_year`` begins (the 11th SMA, covering 2020, entered into force 2021-09-01)."""
+    rule_source: str | None = Field(default=None, min_length=3)
+    """Where the escalation rule was read (required when the rule is modelled)."""
     note: str | None = None
     """Free text."""
     source: str = Field(min_length=3)
@@ -55,10 +64,25 @@ class AgreementRecord(TermsModel):
     def _dates_as_text(cls, data: Any) -> Any:
         if isinstance(data, dict):
             data = {
-                k: (v.isoformat() if k in ("signed", "ratified") and hasattr(v, "isoformat") else v)
-                for k, v in data.items()
+                k: (v.isoformat() if k in _DATES and hasattr(v, "isoformat") else v) for k, v in data.items()
             }
         return data
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> AgreementRecord:
+        dates = []
+        for name in _DATES:
+            text = getattr(self, name)
+            if text is None:
+                continue
+            try:
+                dates.append((name, datetime.date.fromisoformat(text)))
+            except ValueError:
+                raise ValueError(f"{self.name}: {name}={text!r} is not an ISO date (YYYY-MM-DD)") from None
+        for (first, before), (then, after) in zip(dates, dates[1:]):
+            if after < before:
+                raise ValueError(f"{self.name}: {then} ({after}) is before {first} ({before})")
+        return self
 
     @model_validator(mode="after")
     def _modelled_has_rule(self) -> AgreementRecord:
@@ -70,11 +94,15 @@ class AgreementRecord(TermsModel):
             if not low * scale <= self.base.amount <= high * scale:
                 raise ValueError(
                     f"{self.name}: base {self.base.amount:g} {self.base.currency} is outside the plausible "
-                    f"range {low * scale:g} to {high * scale:g} (sma_model.series.PAYMENT_RANGES)"
+                    f"range {low * scale:g} to {high * scale:g} (data/datapackage.json, payments.csv)"
                 )
         if self.modelled:
             if self.escalation is None:
                 raise ValueError(f"{self.name}: modelled but has no escalation rule")
+            if not self.rule_source:
+                raise ValueError(
+                    f"{self.name}: modelled, so rule_source (where the rule was read) is required"
+                )
             self.agreement()  # the same validation a user's Agreement gets
         elif not self.not_modelled_reason:
             raise ValueError(f"{self.name}: not modelled, so not_modelled_reason is required")
@@ -149,7 +177,13 @@ def agreement(name: str | int) -> Agreement:
 
 
 def agreements() -> pd.DataFrame:
-    """The agreements as a table: one row per SMA with its years, base, rule and source."""
+    """The agreements as a table: one row per SMA.
+
+    Columns: ``ordinal``, ``agreement``, ``start_year``, ``end_year``, ``base`` and
+    ``rule`` (in words), ``modelled``, ``not_modelled_reason``, ``signed`` and ``in_force``
+    (ISO dates, empty where not sourced), ``rule_source`` (where the rule was read) and
+    ``source`` (where the terms and amounts were read).
+    """
     rows = []
     for r in agreement_records():
         if r.escalation is None:
@@ -168,6 +202,9 @@ def agreements() -> pd.DataFrame:
                 "rule": rule,
                 "modelled": r.modelled,
                 "not_modelled_reason": r.not_modelled_reason or "",
+                "signed": r.signed or "",
+                "in_force": r.in_force or "",
+                "rule_source": r.rule_source or "",
                 "source": r.source,
             }
         )

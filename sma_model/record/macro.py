@@ -1,10 +1,10 @@
 """The macro record (``data/macro.csv``): ROK CPI, defense budget, USD/KRW, US CPI.
 
 Values are stored as published (percent, ₩ trillion); :func:`macro_series` gives them in
-model units. Which columns exist, their units and their plausible ranges is
-:mod:`sma_model.series`' to say; every value and year is checked against them on load
-(a CPI of 230 or a year 99999 is a :class:`~sma_model.errors.DataError` naming the file,
-line and column).
+model units. Which columns exist, their units and their plausible ranges are declared in
+``data/datapackage.json`` and read by :mod:`sma_model.series`; every value and year is
+checked against them on load (a CPI of 230 or a year 99999 is a
+:class:`~sma_model.errors.DataError` naming the file, line and column).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The published yearly payments, 1991-2026 (``data/payments.csv``), each with its source.
 
 Every amount is checked on load against :data:`sma_model.series.PAYMENT_RANGES` and
-every year against :data:`sma_model.series.RECORD_YEARS`.
+every year against :data:`sma_model.series.RECORD_YEARS`, both read from
+``data/datapackage.json``.
 """
 
 from __future__ import annotations

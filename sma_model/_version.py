@@ -11,7 +11,7 @@ import sys
 
 __all__ = ["__version__", "show_versions", "versions"]
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _PACKAGES = (
     "sma-model",

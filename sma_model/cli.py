@@ -22,11 +22,12 @@ from sma_model.analysis.backtest import backtest
 from sma_model.analysis.comparison import DEFAULT_DISCOUNT_RATE, compare
 from sma_model.analysis.projection import Projection, one_off_jumps, project
 from sma_model.errors import ParameterPathError, SMAModelError, YAMLInputError
+from sma_model.formatting import format_summary
 from sma_model.io import dump_scenario, load_scenario, scenario_schema
 from sma_model.model.scenario import Scenario
 from sma_model.plotting.style import style_context
 from sma_model.record import payments, presets
-from sma_model.units import TABLE_UNITS, format_summary
+from sma_model.units import TABLE_UNITS
 
 __all__ = ["main"]
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from test_reference import FIRST, scenarios
 
 import sma_model as sma
-from sma_model.units import format_amounts, format_table
+from sma_model.formatting import format_amounts, format_table
 
 RTOL = 1e-9
 SETTINGS = settings(

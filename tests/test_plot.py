@@ -143,6 +143,54 @@ def test_fan_chart_bands_median_and_baseline(monte_carlo):
     assert ax.get_ylabel() == "payment [₩ tn, nominal]"
 
 
+def test_fan_chart_fits_its_axis_to_the_data(monte_carlo):
+    """Issue 14: payments near ₩7tn are not drawn on an axis from 0."""
+    ax = monte_carlo.plot()
+    low, high = ax.get_ylim()
+    table = monte_carlo.percentiles([5, 95]) / 1e12
+    data_low, data_high = table.to_numpy().min(), table.to_numpy().max()
+    assert low <= data_low and high >= data_high
+    span = data_high - data_low
+    assert data_low - low < 0.2 * span and high - data_high < 0.2 * span
+    assert low > 1.0
+
+
+def test_payment_curves_on_a_log_scale():
+    """Issue 14: $5bn demands do not flatten the status quo and the 13.9 % rise."""
+    names = ["status-quo", "rise-13.9", "demand-5b"]
+    ax = sma.project([sma.presets.get(n) for n in names]).plot(currency="USD", log=True)
+    assert ax.get_yscale() == "log"
+    assert ax.get_ylabel() == "payment [$ bn, nominal], log scale"
+    drawn = np.concatenate([line.get_ydata() for line in ax.get_lines()[:4]])
+    low, high = ax.get_ylim()
+    assert drawn.min() / 1.2 < low < drawn.min() and drawn.max() < high < drawn.max() * 1.2
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert ticks == ["1", "1.5", "2", "3", "5"]
+    # status quo and the 13.9 % rise in 2035 are apart on the page: more than a tenth of the height
+    status_quo, rise = (ax.get_lines()[i].get_ydata()[-1] for i in (0, 1))
+    assert (np.log(rise) - np.log(status_quo)) / (np.log(high) - np.log(low)) > 0.05
+
+
+def test_labels_in_words():
+    from sma_model.model.parameters import describe_path
+    from sma_model.units import outcome_label
+
+    status_quo = sma.presets.get("status-quo")
+    assert describe_path("agreements[0].escalation.cap", status_quo) == "cap on the 12th SMA's rise"
+    assert (
+        describe_path("agreements[0].escalation.cap", status_quo.model_dump()) == "cap on the 12th SMA's rise"
+    )
+    assert describe_path("agreements[0].escalation.cap") == "cap on agreement 1's rise"
+    assert describe_path("assumptions.cpi") == "ROK CPI inflation"
+    assert describe_path("assumptions.usd_krw") == "won per dollar"
+    assert describe_path("assumptions.cpi[2030]") == "ROK CPI inflation in 2030"
+    assert describe_path("no.such[path") == "no.such[path"
+    assert outcome_label("final_payment_usd") == "final-year payment [$ bn]"
+    assert outcome_label("total_krw") == "total payment [₩ tn]"
+    assert outcome_label("payment_usd", 2030) == "payment in 2030 [$ bn]"
+
+
 def test_sweep_heatmap_grid_and_contours():
     result = sma.sweep(
         sma.presets.get("status-quo"),
@@ -156,9 +204,15 @@ def test_sweep_heatmap_grid_and_contours():
         (frame["agreements[0].escalation.cap"] == 0.04) & (frame["assumptions.cpi"] == 0.04), "total_krw"
     ].iloc[0]
     assert mesh.get_array()[3, 2] == pytest.approx(corner / 1e12)
-    assert ax.get_xlabel() == "agreements[0].escalation.cap"
     assert len(ax.collections) >= 2  # the contour at ₩17tn
-    assert ax.figure.axes[-1].get_ylabel() == "total krw [₩ tn]"
+    # issue 14: axes and colour bar in words, with the scenario's own agreement name; rates in percent
+    ax = result.plot(x="agreements[0].escalation.cap", y="assumptions.cpi")
+    assert ax.get_xlabel() == "cap on the 12th SMA's rise [%]"
+    assert ax.get_ylabel() == "ROK CPI inflation [%]"
+    assert ax.figure.axes[-1].get_ylabel() == "total payment [₩ tn]"
+    ax.figure.canvas.draw()
+    ticks = {t.get_text() for t in ax.get_xticklabels() if t.get_text()}
+    assert {"2", "3", "4"} <= ticks and not any("." in t and len(t) > 4 for t in ticks)
 
 
 def test_tornado_bars_start_at_the_base():
@@ -167,14 +221,26 @@ def test_tornado_bars_start_at_the_base():
         {"assumptions.cpi": (0.0, 0.06), "agreements[0].escalation.cap": (0.01, 0.07)},
     )
     ax = data.plot()  # the tornado, labelled with the outcome one_at_a_time measured
+    named = sma.plot.tornado(data)  # the result carries its scenario: the agreement's own name
     data = data.frame
     base = data["outcome_base"].iloc[0] / 1e12
     lows, highs = ax.containers
     assert [bar.get_x() for bar in lows] == pytest.approx([base, base])
     assert lows[0].get_width() == pytest.approx(data["outcome_low"].iloc[0] / 1e12 - base)
     assert highs[0].get_width() == pytest.approx(data["outcome_high"].iloc[0] / 1e12 - base)
-    assert [t.get_text() for t in ax.get_yticklabels()] == data["parameter"].tolist()
-    assert ax.get_xlabel() == "total krw [₩ tn]"
+    # issue 14: parameters in words, values of rates in percent
+    labels = {
+        "assumptions.cpi": "ROK CPI inflation",
+        "agreements[0].escalation.cap": "cap on the 12th SMA's rise",
+    }
+    assert [t.get_text() for t in named.get_yticklabels()] == [labels[p] for p in data["parameter"]]
+    assert ax.get_xlabel() == "total payment [₩ tn]"
+    assert {"0 %", "6 %", "1 %", "7 %"} <= {t.get_text() for t in ax.texts}
+    # a bare frame has no scenario: a generic agreement name (what data.plot() shows until
+    # OneAtATime.plot passes itself rather than its frame)
+    bare = sma.plot.tornado(data, outcome="final_payment_usd")
+    assert "cap on agreement 1's rise" in [t.get_text() for t in bare.get_yticklabels()]
+    assert bare.get_xlabel() == "final-year payment [$ bn]"
 
 
 def test_sobol_bars():
@@ -192,6 +258,17 @@ def test_sobol_bars():
 
     s1, st = [c for c in ax.containers if isinstance(c, BarContainer)]
     assert len(s1) == 2 and len(st) == 2
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["assumptions.cpi", "assumptions.usd_krw"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["ROK CPI inflation", "won per dollar"]
+    assert ax.get_title() == "total payment [₩ tn]"
     # the won amount does not depend on the exchange rate: no variance from it
     assert st[1].get_height() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_tornado_from_its_result_names_the_agreements_in_words():
+    result = sma.one_at_a_time(
+        sma.presets.get("status-quo"),
+        {"agreements[0].escalation.cap": (0.02, 0.05), "assumptions.cpi": (0.0, 0.05)},
+        outcome="final_payment_usd",
+    )
+    labels = [t.get_text() for t in result.plot().get_yticklabels()]
+    assert labels == ["ROK CPI inflation", "cap on the 12th SMA's rise"]

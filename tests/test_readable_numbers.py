@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import sma_model as sma
 from sma_model import cli
-from sma_model.units import format_money, format_percent
+from sma_model.formatting import format_money, format_percent
 
 BN = 1e9
 

@@ -140,4 +140,4 @@ def test_results_are_plain_objects_holding_frames():
     assert repr(result).startswith("OneAtATime: total_krw over 2 parameter(s)")
     assert "<table" in result._repr_html_()
     # the plot functions take the result or its frame
-    assert sma.plot.tornado(result).get_xlabel() == "total krw [₩ tn]"
+    assert sma.plot.tornado(result).get_xlabel() == "total payment [₩ tn]"

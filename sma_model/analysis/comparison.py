@@ -19,9 +19,10 @@ from sma_model.analysis.projection import (
     total,
 )
 from sma_model.errors import ScenarioError
+from sma_model.formatting import format_summary, result_html
 from sma_model.model.scenario import Scenario
 from sma_model.plotting.payments import comparison_bars
-from sma_model.units import check_currency, format_summary
+from sma_model.units import check_currency
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -313,14 +314,12 @@ class Comparison:
     def to_html(self, korean: bool = False, real: bool = False) -> str:
         """What a notebook shows: the summary as an HTML table, then the notes."""
         summary = self.summary(real=real)
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in [*self.notes, *summary.attrs["notes"]])
-        return (
-            f"<div><strong>Comparison</strong> against {html.escape(self.baseline)} "
+        head = (
+            f"<strong>Comparison</strong> against {html.escape(self.baseline)} "
             f"<small>(NPV at {self.discount_rate:.1%} a year)</small>"
-            f"{format_summary(summary, html=True, korean=korean, jumps=self.jumps())}"
-            + (f"<ul>{notes}</ul>" if notes else "")
-            + "</div>"
         )
+        table = format_summary(summary, html=True, korean=korean, jumps=self.jumps())
+        return result_html(head, table, [*self.notes, *summary.attrs["notes"]])
 
     __repr__ = to_string
     _repr_html_ = to_html

@@ -20,13 +20,12 @@ from sma_model.engine.compile import compile_plan
 from sma_model.engine.plan import Plan
 from sma_model.engine.run import run
 from sma_model.errors import UnknownScenarioError
+from sma_model.formatting import format_money, format_summary, result_html
 from sma_model.model.scenario import Scenario
 from sma_model.plotting.payments import payment_curves
 from sma_model.units import (
     check_currency,
     conversion_factor,
-    format_money,
-    format_summary,
     payment_column,
     table_unit,
     to_krw,
@@ -253,14 +252,12 @@ class Projection:
         """What a notebook shows: the summary as an HTML table, then the notes."""
         names = ", ".join(html.escape(n) for n in self.names)
         summary = self.summary()
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in [*self.notes, *summary.attrs["notes"]])
-        return (
-            f"<div><strong>Projection</strong> of {len(self.names)} scenario(s): {names}"
+        head = (
+            f"<strong>Projection</strong> of {len(self.names)} scenario(s): {names}"
             f"<br><small>real terms in {self.price_base_year} prices</small>"
-            f"{format_summary(summary, html=True, korean=korean, jumps=one_off_jumps(self))}"
-            + (f"<ul>{notes}</ul>" if notes else "")
-            + "</div>"
         )
+        table = format_summary(summary, html=True, korean=korean, jumps=one_off_jumps(self))
+        return result_html(head, table, [*self.notes, *summary.attrs["notes"]])
 
     __repr__ = to_string
     _repr_html_ = to_html

@@ -27,8 +27,10 @@ if TYPE_CHECKING:  # the scenario module delegates its with_changes here
     from sma_model.model.scenario import Scenario
 
 __all__ = [
+    "describe_path",
     "field_paths",
     "format_path",
+    "is_rate_path",
     "numeric_paths",
     "parse_path",
     "plain_number",
@@ -76,6 +78,122 @@ def format_path(parts: Parts) -> str:
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
+
+
+#: What each assumption is, in words (the last part of ``assumptions.<name>``; bare names too,
+#: as Monte Carlo uncertainties use them).
+ASSUMPTION_WORDS = {
+    "cpi": "ROK CPI inflation",
+    "defense_budget_growth": "ROK defence budget growth",
+    "usd_krw": "won per dollar",
+    "us_cpi": "US CPI inflation",
+    "troops": "US troops in Korea",
+    "defense_budget": "ROK defence budget",
+    "gdp": "ROK GDP",
+    "npsc_usd": "US non-personnel stationing cost",
+}
+#: An agreement's fields in words; ``{a}`` is the agreement ("the 12th SMA").
+_AGREEMENT_WORDS = {
+    ("escalation", "cap"): "cap on {a}'s rise",
+    ("escalation", "floor"): "floor on {a}'s rise",
+    ("escalation", "spread"): "{a}'s margin over the index",
+    ("escalation", "lag"): "{a}'s index lag [years]",
+    ("escalation", "rate"): "{a}'s yearly rise",
+    ("escalation", "rates"): "{a}'s scheduled rise",
+    ("escalation", "target", "amount"): "{a}'s phase-in target",
+    ("escalation", "by_year"): "year {a}'s phase-in ends",
+    ("base", "rate"): "{a}'s first-year rise",
+    ("base", "amount"): "{a}'s first-year payment",
+    ("start_year",): "{a}'s first year",
+    ("term_years",): "{a}'s term [years]",
+}
+#: The rule after the last agreement, in words.
+_AFTER_EXPIRY_WORDS = {
+    "cap": "cap on the rise after expiry",
+    "floor": "floor on the rise after expiry",
+    "spread": "margin over the index after expiry",
+    "lag": "index lag after expiry [years]",
+    "rate": "yearly rise after expiry",
+    "rates": "scheduled rise after expiry",
+    "amount": "phase-in target after expiry",
+    "by_year": "year the phase-in after expiry ends",
+}
+#: Leaf names that hold rates [fractions]: plots show their values in percent.
+RATE_FIELDS = frozenset({"cap", "floor", "spread", "rate", "rates", "cpi", "us_cpi", "defense_budget_growth"})
+
+
+def describe_path(path: str, scenario: Scenario | Mapping[str, Any] | None = None) -> str:
+    """A parameter path in words, for plot labels: the one place they come from.
+
+    ``"agreements[0].escalation.cap"`` reads ``"cap on the 12th SMA's rise"`` given a
+    scenario (or its JSON dump, as results carry in ``inputs["scenario"]``) whose first
+    agreement is the 12th SMA, and ``"cap on agreement 1's rise"`` without one;
+    ``"assumptions.cpi"`` reads ``"ROK CPI inflation"``, ``"assumptions.usd_krw"``
+    ``"won per dollar"``; a year in brackets is added in words (``"... in 2030"``,
+    ``"... from 2022"`` for a rule that takes over that year). A path this function does not
+    know is returned as it is, so no label is ever lost.
+
+    Examples
+    --------
+    >>> describe_path("agreements[0].escalation.cap")
+    "cap on agreement 1's rise"
+    >>> describe_path("assumptions.cpi[2030]")
+    'ROK CPI inflation in 2030'
+    """
+    try:
+        parts = parse_path(path)
+    except ParameterPathError:
+        return str(path)
+    years = [p for p in parts if isinstance(p, int) and p >= 1000]
+    fields = tuple(p for p in parts if not (isinstance(p, int) and p >= 1000))
+    words: str | None = None
+    if len(fields) == 1 and fields[0] in ASSUMPTION_WORDS:
+        words = ASSUMPTION_WORDS[str(fields[0])]
+    elif len(fields) == 2 and fields[0] == "assumptions":
+        words = ASSUMPTION_WORDS.get(str(fields[1]))
+    elif fields == ("horizon",):
+        words = "last projected year"
+    elif len(fields) >= 2 and fields[0] == "after_expiry":
+        words = _AFTER_EXPIRY_WORDS.get(str(fields[-1]))
+    elif len(fields) >= 3 and fields[0] == "agreements" and isinstance(fields[1], int):
+        template = _AGREEMENT_WORDS.get(tuple(str(f) for f in fields[2:]))
+        if template is not None:
+            words = template.format(a=_agreement_name(fields[1], scenario))
+    if words is None:
+        return str(path)
+    if years and len(fields) >= 2 and fields[-1] == "rates":  # a scheduled year's rise
+        return f"{words} in {years[-1]}"
+    if years and fields[0] in ("agreements", "after_expiry"):  # a rule that takes over that year
+        return f"{words} from {years[0]}"
+    return f"{words} in {years[-1]}" if years else words
+
+
+def is_rate_path(path: str) -> bool:
+    """Whether a path holds a rate [fraction] (a cap, a rise, inflation): plots show it in percent."""
+    try:
+        parts = parse_path(path)
+    except ParameterPathError:
+        return False
+    fields = [p for p in parts if isinstance(p, str)]
+    return bool(fields) and fields[-1] in RATE_FIELDS
+
+
+def _agreement_name(index: int, scenario: Scenario | Mapping[str, Any] | None) -> str:
+    """``"the 12th SMA"`` from the scenario's own names, else ``"agreement 1"`` (counted from 1)."""
+    agreements: Any = None
+    if isinstance(scenario, BaseModel):
+        agreements = getattr(scenario, "agreements", None)
+    elif isinstance(scenario, Mapping):
+        agreements = scenario.get("agreements")
+    name = None
+    if isinstance(agreements, list) and -len(agreements) <= index < len(agreements):
+        entry = agreements[index]
+        name = entry.get("name") if isinstance(entry, Mapping) else getattr(entry, "name", None)
+    if not name:
+        if index >= 0:
+            return f"agreement {index + 1}"
+        return "the last agreement" if index == -1 else f"agreement {index} (from the end)"
+    return f"the {name}" if str(name)[:1].isdigit() else str(name)
 
 
 def numeric_paths(dump: Any, prefix: Parts = ()) -> list[Parts]:

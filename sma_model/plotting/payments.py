@@ -28,6 +28,7 @@ def payment_curves(
     real: bool = False,
     show_record: bool = True,
     record_years: int = 10,
+    log: bool = False,
     **line_kwargs: Any,
 ) -> Axes:
     """Yearly payments of each scenario, with the published record drawn in.
@@ -46,6 +47,13 @@ def payment_curves(
         Draw the published payments (nominal, in ``currency``; converted at the
         year's average rate where published in the other currency) and mark the last
         published year with a dotted vertical line.
+    record_years
+        How many published years before the projection to draw.
+    log
+        A logarithmic payment axis, fitted to the data: equal steps are equal growth
+        rates, so a $5bn or $10bn demand does not flatten the status quo and a 13.9 %
+        rise at the bottom of the chart. Ticks read as plain amounts (1, 2, 5, 10).
+        Default a linear axis from zero.
     **line_kwargs
         Passed to ``Axes.plot`` for every scenario line.
 
@@ -87,15 +95,40 @@ def payment_curves(
                 color="0.4",
             )
     price = f"{projection.price_base_year} prices" if real else "nominal"
-    ax.set_ylabel(f"payment [{unit}, {price}]")
+    ax.set_ylabel(f"payment [{unit}, {price}]" + (", log scale" if log else ""))
     ax.set_xlabel("year")
-    ax.set_ylim(bottom=0)
+    if log:
+        _log_axis(ax)
+    else:
+        ax.set_ylim(bottom=0)
     left, _ = ax.get_xlim()
     projected_years = projection.frame["year"]
     ax.set_xlim(min(left, float(np.min(projected_years)) - 0.5), float(np.max(projected_years)) + 0.5)
     whole_years(ax)
     ax.legend(loc="upper left")
     return ax
+
+
+def _log_axis(ax: Axes) -> None:
+    """A log y axis fitted to the drawn lines, ticked at 1, 1.5, 2, 3, 5, 7 x 10^n written out plainly."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+
+    drawn = [line for line in ax.get_lines() if line.get_transform() == ax.transData]  # not the boundary
+    values = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in drawn] or [np.empty(0)])
+    values = values[np.isfinite(values) & (values > 0)]
+    ax.set_yscale("log")
+    if not len(values):
+        return
+    low, high = float(values.min()), float(values.max())
+    bottom, top = low / 1.15, high * 1.15
+    ax.set_ylim(bottom, top)
+    decades = np.arange(np.floor(np.log10(bottom)), np.ceil(np.log10(top)) + 1)
+    ticks = [m * 10**d for d in decades for m in (1, 1.5, 2, 3, 5, 7) if bottom <= m * 10**d <= top]
+    if len(ticks) < 3:  # a narrow range: every step
+        ticks = [m * 10**d for d in decades for m in range(1, 10) if bottom <= m * 10**d <= top]
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.3g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 @styled

@@ -44,6 +44,7 @@ def fan_chart(
     Returns
     -------
     matplotlib.axes.Axes
+        The payment axis fits the data (with a small margin), not from zero.
     """
     currency, scale, unit = plot_unit(result.currency)
     wanted = sorted({q for band in bands for q in band} | {50})
@@ -72,7 +73,9 @@ def fan_chart(
         )
     ax.set_ylabel(f"payment [{unit}, nominal]")
     ax.set_xlabel("year")
-    ax.set_ylim(bottom=0)
+    # fitted to the data (bands, median, baseline), not from zero: the spread is what matters
+    ax.relim()
+    ax.autoscale_view()
     whole_years(ax)
     ax.legend(loc="upper left")
     return ax

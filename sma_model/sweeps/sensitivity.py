@@ -54,7 +54,7 @@ class OneAtATime:
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """The tornado chart; see :func:`sma_model.plot.tornado`."""
-        return tornado(self.frame, ax=ax, outcome=self.outcome, **kwargs)
+        return tornado(self, ax=ax, outcome=self.outcome, **kwargs)
 
     def __repr__(self) -> str:
         head = f"OneAtATime: {self.outcome} over {len(self.frame)} parameter(s), widest swing first"
@@ -95,7 +95,7 @@ class SobolIndices:
 
     def plot(self, outcome: str | None = None, year: int | None = None, ax: Any = None) -> Any:
         """First-order and total indices as bars; see :func:`sma_model.plot.sobol_bars`."""
-        return sobol_bars(self.frame, outcome=outcome, year=year, ax=ax)
+        return sobol_bars(self, outcome=outcome, year=year, ax=ax)
 
     def __repr__(self) -> str:
         head = f"SobolIndices: {', '.join(self.outcomes)} over {len(self.parameters)} parameter(s)"

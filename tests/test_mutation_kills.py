@@ -6,12 +6,14 @@ Each test pins a figure or a message that a surviving mutant of ``sma_model/engi
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Literal
 
 import numpy as np
 import pytest
 from conftest import BN, krw, one_agreement
+from pydantic import ValidationError
 
 import sma_model as sma
 from sma_model.engine import MAX_PAYMENT, compile_plan, run
@@ -19,9 +21,9 @@ from sma_model.engine import compile as compile_module
 from sma_model.engine.compile import compiles, swept_cells
 from sma_model.engine.macro import ScenarioMacro, extend_levels, relative_price, resolve
 from sma_model.engine.plan import FxLink
-from sma_model.model.parameters import numeric_paths, parse_path, resolve_path
+from sma_model.model.parameters import field_paths, numeric_paths, parse_path, resolve_change, resolve_path
 from sma_model.model.registry import Rule as sma_rule_base
-from sma_model.model.registry import register_rule, unregister_rule
+from sma_model.model.registry import describe_rule, register_rule, unregister_rule
 
 NO_RECORD = sma.Assumptions(use_record=False, usd_krw=1000.0)
 
@@ -269,10 +271,11 @@ def test_resolve_keeps_the_shape_of_the_years_and_the_order_of_precedence():
 
 
 def test_defense_budget_levels_grow_past_the_last_known_one():
-    levels = np.array([np.nan, 100.0, np.nan, np.nan, 50.0, np.nan])
-    growth = np.array([0.5, 0.5, 0.1, 0.2, 0.3, -0.5])
-    assert extend_levels(levels, growth)[1:].tolist() == pytest.approx([100.0, 110.0, 132.0, 50.0, 25.0])
-    assert np.isnan(extend_levels(levels, growth)[0])
+    levels = np.array([np.nan, 100.0, np.nan, np.nan, 50.0, np.nan, 40.0])
+    growth = np.array([0.5, 0.5, 0.1, 0.2, 0.3, -0.5, 0.0])
+    extended = extend_levels(levels, growth)
+    assert extended[1:].tolist() == pytest.approx([100.0, 110.0, 132.0, 50.0, 25.0, 40.0])
+    assert np.isnan(extended[0])  # nothing before the first known level
     scenario = one_agreement(
         sma.Frozen(),
         start=2030,
@@ -291,6 +294,7 @@ def test_relative_prices_run_both_ways_from_the_base_year():
     years = np.arange(2030, 2035)
     inflation = np.array([0.5, 0.1, 0.1, 0.25, 0.2])
     prices = relative_price(inflation, years, 2033)
+    assert prices.dtype == np.float64
     assert prices.tolist() == pytest.approx([1 / (1.1 * 1.1 * 1.25), 1 / (1.1 * 1.25), 1 / 1.25, 1.0, 1.2])
 
 
@@ -448,3 +452,186 @@ def test_a_rule_without_a_compile_function_is_named_with_the_fix():
     assert str(caught.value) == (
         "Unrun has no compile function; register one with @compiles(Unrun) in your code (see CONTRIBUTING.md)"
     )
+
+
+def test_rule_descriptions_for_tables():
+    assert sma.Indexed(index="cpi", lag=2, cap=0.05).describe() == "CPI (t-2), cap 5.0%"
+    assert sma.Indexed(index="defense_budget", spread=0.01, floor=-0.01).describe() == (
+        "defense budget (t) +1.0%, floor -1.0%"
+    )
+    assert sma.Schedule(rates={2030: 0.1}).describe() == "schedule"
+    target = sma.Money(amount=5e9, currency="USD")
+    assert sma.PhaseIn(target=target, by_year=2030).describe() == "phase-in to $5bn by 2030 (geometric)"
+
+
+def test_six_missing_years_show_five_and_one_more():
+    with pytest.raises(
+        ValueError, match=r"^Schedule has no rate for 2031, 2032, 2033, 2034, 2035 and 1 more;"
+    ):
+        sma.Schedule(rates={2030: 0.1}).check_span(2030, 2036)
+
+
+def test_a_variant_is_the_baseline_with_its_changes_and_its_own_name():
+    base = one_agreement(sma.Fixed(rate=0.1), start=2030, term=2, name="base")
+    variant = base.with_changes({"agreements[0].escalation.rate": 0.2}, name="faster")
+    assert (variant.name, variant.agreements[0].escalation.rate) == ("faster", 0.2)
+    assert (base.name, base.agreements[0].escalation.rate) == ("base", 0.1)
+    assert base.with_changes({"horizon": 2035}).name == "base"
+
+
+@pytest.mark.parametrize(
+    ("annotation", "default"),
+    [(Literal["two", "kinds"], "two"), (Literal["tag"], "other"), (str, "tag")],
+)
+def test_a_rule_needs_exactly_one_kind_literal_with_that_default(annotation, default):
+    bad = type(
+        "Bad",
+        (sma_rule_base,),
+        {"__annotations__": {"kind": annotation}, "kind": default, "__module__": __name__},
+    )
+    with pytest.raises(
+        sma.SMAModelError, match=r"^Bad: a rule needs a field kind: Literal\['<name>'\] = '<name>'"
+    ):
+        register_rule(bad)
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        (True, "cpi: True is not a year"),
+        (2029.5, "cpi: 2029.5 is not a whole year"),
+        (1985, "cpi: year 1985 is outside 1986-2200"),
+        (2201, "cpi: year 2201 is outside 1986-2200"),
+    ],
+)
+def test_assumption_years_are_whole_years_from_1986_to_2200(year, message):
+    with pytest.raises(ValidationError, match=f"Value error, {re.escape(message)} "):
+        sma.Assumptions(cpi={year: 0.02})
+    assert sma.Assumptions(cpi={1986: 0.02, 2200: 0.03, " 2030 ": 0.04, 2031.0: 0.05}).cpi == {
+        1986: 0.02,
+        2200: 0.03,
+        2030: 0.04,
+        2031: 0.05,
+    }
+
+
+def test_a_previous_payment_recorded_in_dollars_is_multiplied_into_won(monkeypatch):
+    # the record holds won; a host whose record holds dollars: $1bn in 2029 at 1,200 is ₩1,200bn
+    monkeypatch.setattr(
+        compile_module, "published_payment", lambda year: sma.Money(amount=1e9, currency="USD")
+    )
+    won = deal("won", 2030, 1, sma.Rise(rate=0.0), sma.Frozen(), currency="KRW")
+    fx = {2028: 1000.0, 2029: 1200.0, 2030: 1000.0}
+    plan = compile_plan(
+        sma.Scenario(name="x", agreements=[won], assumptions=sma.Assumptions(use_record=False, usd_krw=fx))
+    )
+    assert plan.anchor.tolist() == [1200 * BN]
+    assert plan.fx_links == [FxLink("anchor", -1, 0, 2029, True, 1e9)]
+
+
+def _small():
+    assumptions = sma.Assumptions(use_record=False, usd_krw=1000.0, cpi={2030: 0.02})
+    return one_agreement(sma.Fixed(rate=0.1), start=2030, term=2, name="s", assumptions=assumptions)
+
+
+SMALL_NUMERIC = (
+    " Numeric fields of this scenario: agreements[0].start_year, agreements[0].term_years, "
+    "agreements[0].base.amount, agreements[0].escalation.rate, agreements[0].currency, "
+    "assumptions.cpi[2030], assumptions.defense_budget_growth, assumptions.usd_krw, assumptions.us_cpi, "
+    "assumptions.troops, assumptions.defense_budget, assumptions.gdp …"
+)
+
+
+def test_field_paths_list_every_branch_and_leaf():
+    assert field_paths({"a": [1, {"b": 2}], "c": {2030: 0.1}}) == [
+        ("a",),
+        ("a", 0),
+        ("a", 1),
+        ("a", 1, "b"),
+        ("c",),
+        ("c", 2030),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (
+            "assumptions.cpi",
+            "it holds a dict, not a number (a {year: value} series: address one year, e.g. "
+            "'assumptions.cpi[2030]'); did you mean 'assumptions.us_cpi', 'assumptions.gdp', "
+            "'assumptions.cpi[2030]', 'assumptions.troops', 'assumptions.npsc_usd'?",
+        ),
+        ("name", "it holds a str, not a number"),
+        (
+            "assumptions.use_record",
+            "it holds a bool, not a number; did you mean 'assumptions.us_cpi', 'assumptions.usd_krw', "
+            "'assumptions.npsc_usd', 'assumptions.gdp', 'assumptions.troops'?",
+        ),
+    ],
+)
+def test_a_numeric_path_that_holds_no_number_says_what_it_holds(path, message):
+    with pytest.raises(sma.ParameterPathError) as caught:
+        resolve_path(_small(), path)
+    assert str(caught.value) == f"parameter path {path!r}: {message}{SMALL_NUMERIC}"
+
+
+def test_a_change_may_set_any_field_or_add_a_year():
+    dump = _small().model_dump()
+    assert resolve_change(dump, "assumptions.cpi[2031]") == ("assumptions", "cpi", 2031)
+    assert resolve_change(dump, "assumptions.cpi[2030]") == ("assumptions", "cpi", 2030)
+    assert resolve_change(dump, "agreements[-1].base") == ("agreements", 0, "base")
+    assert resolve_change(dump, "agreements[0].escalation.rate") == ("agreements", 0, "escalation", "rate")
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (
+            "assumptions.usd_krw[2031]",
+            "assumptions.usd_krw holds one number, not a {year: value} series; did you mean "
+            "'assumptions.usd_krw', 'assumptions.cpi[2030]', 'assumptions.us_cpi', 'assumptions.use_record', "
+            "'assumptions.npsc_usd'?",
+        ),
+        (
+            "agreements[0].base[2030]",
+            "no such field; did you mean 'agreements[0].base', 'agreements[0].name', "
+            "'agreements[0].base.amount', 'agreements[0].base.currency', 'agreements[0]'?",
+        ),
+        (
+            "agreements[-2]",
+            "no such field; did you mean 'agreements[0]', 'agreements', 'agreements[0].name', "
+            "'agreements[0].base', 'agreements[0].currency'?",
+        ),
+        (
+            "agreements[1].name",
+            "no such field; did you mean 'agreements[0].name', 'agreements[0].base', 'agreements[0]', "
+            "'agreements[0].start_year', 'agreements'?",
+        ),
+        ("nme", "no such field; did you mean 'name'?"),
+    ],
+)
+def test_a_change_to_a_field_that_is_not_there_lists_every_close_field(path, message):
+    with pytest.raises(sma.ParameterPathError) as caught:
+        resolve_change(_small().model_dump(), path)
+    assert str(caught.value) == f"parameter path {path!r}: {message}{SMALL_NUMERIC}"
+
+
+def test_describe_rule_names_no_base_and_refuses_what_is_not_a_rule():
+    assert describe_rule(None) == "first rule"
+    assert describe_rule(sma.Frozen()) == "frozen"
+
+    class LooksLikeARule:
+        def describe(self):
+            return "fake"
+
+    for thing in (3, LooksLikeARule(), sma.Assumptions()):
+        with pytest.raises(TypeError, match=r"^not a rule: "):
+            describe_rule(thing)
+
+
+def test_changes_must_be_a_mapping():
+    with pytest.raises(
+        sma.SMAModelError, match=r"^changes must be a mapping of parameter paths to values, not list"
+    ):
+        _small().with_changes([("horizon", 2035)])

@@ -114,7 +114,8 @@ class Indexed(Rule):
 
     Year *t*'s growth is ``clip(index[t - lag] + spread, floor, cap)``. The 8th, 9th
     and 12th SMA use ``Indexed(index="cpi", lag=2, cap=...)``; the 11th SMA's later
-    years ``Indexed(index="defense_budget", lag=1)`` (DOMAIN.md, MOFA).
+    years ``Indexed(index="defense_budget", lag=1)``; each agreement's ``rule_source`` in
+    ``data/agreements.yaml`` gives where its rule was read.
     """
 
     kind: Literal["indexed"] = "indexed"

@@ -33,6 +33,7 @@ from sma_model.analysis.projection import Projection, project
 from sma_model.errors import (
     DataError,
     MissingAssumptionError,
+    MissingColumnError,
     NonFiniteResultError,
     NoSolutionError,
     OutputError,
@@ -80,6 +81,7 @@ __all__ = [
     "Indexed",
     "LogRandomWalk",
     "MissingAssumptionError",
+    "MissingColumnError",
     "Money",
     "MonteCarloResult",
     "NoSolutionError",

@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "DataError",
     "MissingAssumptionError",
+    "MissingColumnError",
     "NoSolutionError",
     "NonFiniteResultError",
     "OutputError",
@@ -91,6 +92,13 @@ class ScenarioFileError(SMAModelError):
 
 class OutputError(SMAModelError):
     """A file the library was asked to write cannot be written (names the path and why)."""
+
+
+class MissingColumnError(SMAModelError, KeyError):
+    """A table lacks a column a function needs; the message names the missing ones."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class UnknownPresetError(SMAModelError, KeyError):

@@ -6,6 +6,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import matplotlib.text
 import numpy as np
+import pandas as pd
 import pytest
 
 import sma_model as sma
@@ -272,3 +273,8 @@ def test_a_tornado_from_its_result_names_the_agreements_in_words():
     )
     labels = [t.get_text() for t in result.plot().get_yticklabels()]
     assert labels == ["ROK CPI inflation", "cap on the 12th SMA's rise"]
+
+
+def test_a_tornado_of_a_frame_without_its_columns_is_the_packages_error():
+    with pytest.raises(sma.MissingColumnError, match="outcome_base"):
+        sma.plot.tornado(pd.DataFrame({"parameter": ["x"], "low": [0.0], "high": [1.0]}))

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from pydantic import Field, field_validator, model_validator
 
+from sma_model.errors import ScenarioError
 from sma_model.model import parameters
 from sma_model.model.assumptions import Assumptions
 from sma_model.model.terms import (
@@ -244,7 +245,7 @@ def _agreement_currency(agreement: Agreement, previous: Currency | None) -> Curr
         if isinstance(rule, PhaseIn):
             return rule.target.currency
     if previous is None:
-        raise ValueError(f"{agreement.name}: cannot tell the currency; give currency='KRW' or 'USD'")
+        raise ScenarioError(f"{agreement.name}: cannot tell the currency; give currency='KRW' or 'USD'")
     return previous
 
 

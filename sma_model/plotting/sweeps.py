@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sma_model.errors import MissingColumnError
 from sma_model.model.parameters import describe_path, is_rate_path
 from sma_model.plotting.style import new_axes, styled
 from sma_model.units import column_unit, outcome_label
@@ -148,7 +149,7 @@ def tornado(
     required = {"parameter", "low", "high", "outcome_low", "outcome_high", "outcome_base"}
     missing = required - set(data.columns)
     if missing:
-        raise KeyError(f"tornado needs the columns of one_at_a_time(); missing {sorted(missing)}")
+        raise MissingColumnError(f"tornado needs the columns of one_at_a_time(); missing {sorted(missing)}")
     scale, _ = column_unit(outcome or "")
     base = float(data["outcome_base"].iloc[0]) / scale
     rows = np.arange(len(data))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import sma_model as sma
@@ -196,3 +197,11 @@ def test_docs_list_every_file_in_the_record():
         "defense_gdp",
     ):
         assert f"`{loader}()" in doc and callable(getattr(history, loader))
+
+
+def test_payments_of_another_host_are_its_host_support():
+    japan = history.payments(country="japan")
+    pd.testing.assert_frame_equal(japan, history.host_support("japan"))
+    assert history.payments(country="KOR").equals(history.payments())
+    with pytest.raises(sma.DataError, match="france"):
+        history.payments(country="france")

@@ -16,6 +16,7 @@ from sma_model.errors import DataError
 from sma_model.model.terms import Money
 from sma_model.record._reading import in_range, number, path_of, read_csv
 from sma_model.record._reading import year as read_year
+from sma_model.record.hosts import host_support
 from sma_model.record.macro import macro_series
 from sma_model.series import PAYMENT_RANGES
 from sma_model.units import BILLION, MILLION, check_currency, to_krw, to_usd
@@ -88,8 +89,15 @@ def _payments() -> pd.DataFrame:
     return frame
 
 
-def payments() -> pd.DataFrame:
+def payments(country: str = "korea") -> pd.DataFrame:
     """Yearly SMA payments, 1991-2026: published amounts, and derived ones where none is published.
+
+    Parameters
+    ----------
+    country
+        ``"korea"`` (the default; also ``"KOR"``) for Korea's SMA payments below; another
+        host with a record (``"japan"``, ``"germany"``) gives its host-nation support, the
+        same table as :func:`sma_model.record.hosts.host_support`.
 
     Returns
     -------
@@ -117,6 +125,8 @@ def payments() -> pd.DataFrame:
     Ministry of National Defense, 2018 Defense White Paper, chart 5-1 (1991-2018);
     Ministry of Foreign Affairs and the press for later years (see ``source``).
     """
+    if str(country).lower() not in ("korea", "kor", "south korea"):
+        return host_support(country)
     return _payments().copy()
 
 

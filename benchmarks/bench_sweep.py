@@ -2,6 +2,11 @@
 
 Run: ``python benchmarks/bench_sweep.py [--stream-samples 100000000]``
 
+Memory: the peak numpy allocations of a sweep (traced) beside its outputs (goal: at most
+three times the outputs plus 64 MiB), and a streamed run (``keep="stats"``) of up to
+``--stream-samples`` samples in a fresh process, whose peak resident memory should stay
+under 1 GiB.
+
 The scenario: a won deal 2026-2030 indexed to ROK CPI two years back with a cap and a
 floor, then a dollar deal from 2031 (a currency conversion), its rule rolled over to
 2055: 30 years. Swept: cap, floor, USD/KRW and CPI constants (Latin hypercube).
@@ -10,8 +15,11 @@ floor, then a dollar deal from 2031 (a currency conversion), its rule rolled ove
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 
@@ -68,6 +76,28 @@ def peak_memory(function) -> int:
     return peak
 
 
+def streamed_rss(m: int) -> tuple[float, int, int]:
+    """Stream a grid of about ``m`` samples (``keep="stats"``) in a fresh process.
+
+    Returns its wall time [s], its peak resident memory [bytes] and the samples run. The
+    peak is the child's own ``VmHWM`` (``/proc/self/status``): the kernel's ``ru_maxrss``
+    of a child also counts the memory of the parent it was forked from.
+    """
+    here = str(Path(__file__).resolve().parent)
+    code = (
+        f"import sys, numpy as np, sma_model as sma; sys.path.insert(0, {here!r}); "
+        "from bench_sweep import RANGES, scenario; "
+        f"g = {{p: np.linspace(lo, hi, round({m} ** 0.25)) for p, (lo, hi) in RANGES.items()}}; "
+        "sma.sweep(scenario(), g, keep='stats', chunk_size=131_072, threshold=3e12, progress=False); "
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
+    )
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    elapsed = time.perf_counter() - start
+    count = round(m**0.25) ** 4
+    return elapsed, int(done.stdout.split()[-1]) * 1024, count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=1_000_000)
@@ -117,6 +147,13 @@ def main() -> None:
     print(f"{label:<58} {peak / 2**20:8.0f} MiB ({peak / output:.2f}x output)\n")
 
     streamed = args.stream_samples
+    for m in (streamed // 10, streamed):
+        # a fresh process, so its peak resident memory is the run's (the kernel's accounting)
+        elapsed, rss, count = streamed_rss(m)
+        print(
+            f"streamed grid, keep='stats', {count:>12,} samples: {elapsed:7.1f} s, "
+            f"peak resident memory of the whole process {rss / 2**20:6.0f} MiB (goal < 1024 MiB)"
+        )
     for m in (streamed // 10, streamed):
         g = {p: np.linspace(lo, hi, round(m**0.25)) for p, (lo, hi) in RANGES.items()}
         count = int(np.prod([len(v) for v in g.values()]))

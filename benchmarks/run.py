@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,7 @@ sys.path.insert(0, str(HERE))
 from bench_sweep import RANGES, scenario  # noqa: E402
 
 import sma_model as sma  # noqa: E402
+from sma_model.engine import kernel_numba  # noqa: E402
 
 FIVE = ["status-quo", "demand-5b", "demand-10b", "rise-13.9", "lapse"]
 CAP, FLOOR, FX, CPI = RANGES  # the four swept paths, in bench_sweep's order
@@ -250,6 +252,23 @@ def small_runs(runs: int) -> None:
     report("monte_carlo(n=1000), 30 years, CPI ~ Normal", a, b, "<= 5 ms", absolute_goal=5e-3)
 
 
+def _kernel_loop(base: Any, table: dict[str, np.ndarray], n: int) -> Callable[[], Any]:
+    """The numba kernel's loop over samples already bound (one chunk of ``n``, one thread)."""
+    from sma_model.model.parameters import parse_path
+    from sma_model.sweeps.binding import Binder, classify
+    from sma_model.sweeps.summaries import identity
+
+    params = [classify(base, parse_path(p)) for p in table]
+    binder = Binder(base, params, {p.parts: float(table[p.path].min()) for p in params}, np.empty((1, 0)))
+    rows = binder.bind(table, n)
+    keys = [(bool(u[0]), identity(x)) for u, x in zip(rows.cells["usd"], rows.cells["usd_krw"])]
+    segments = [
+        (t == 0 or k != keys[t - 1], t == len(keys) - 1 or k != keys[t + 1]) for t, k in enumerate(keys)
+    ]
+    out = np.empty((5, n))
+    return lambda: kernel_numba.fused_summaries(rows, binder.plan.years, segments, False, None, None, out)
+
+
 def big_sweeps(runs: int, n: int) -> None:
     base = scenario()
     design = sma.sweep(base, RANGES, method="lhs", n=n, rng=1, progress=False).frame
@@ -273,6 +292,27 @@ def big_sweeps(runs: int, n: int) -> None:
         runs,
     )
     report(f"sweep {label}, keeping every path", a, b, "<= 1.5x floor", ratio_goal=1.5)
+
+    if kernel_numba.available():
+        sma.sweep(base, table, method="zip", kernel="numba", progress=False)  # compile (cached on disk)
+        a, b = paired(
+            lambda: sma.sweep(base, table, method="zip", kernel="numba", progress=False),
+            lambda: capped_cpi_floor(n, cap, floor, fx, cpi),
+            runs,
+        )
+        report(f"sweep {label}, summaries, kernel='numba'", a, b, "<= 0.6x floor", ratio_goal=0.6)
+        sma.sweep(base, table, method="zip", keep="paths", kernel="numba", progress=False)
+        a, b = paired(
+            lambda: sma.sweep(base, table, method="zip", keep="paths", kernel="numba", progress=False),
+            lambda: capped_cpi_floor(n, cap, floor, fx, cpi, paths=True),
+            runs,
+        )
+        report(f"sweep {label}, every path, kernel='numba'", a, b, "<= 0.6x floor", ratio_goal=0.6)
+        loop = _kernel_loop(base, table, n)
+        a, b = paired(loop, lambda: capped_cpi_floor(n, cap, floor, fx, cpi), runs)
+        report(f"the numba loop alone, {label}, one thread", a, b, "<= 0.6x floor", ratio_goal=0.6)
+    else:
+        print("numba is not installed: no figures for kernel='numba' (pip install 'sma-model[fast]')")
 
     from scipy.stats import qmc
 
@@ -300,6 +340,38 @@ def big_sweeps(runs: int, n: int) -> None:
         runs,
     )
     report(f"monte_carlo {label} end to end, summaries", a, b, "<= 2x floor", ratio_goal=2.0)
+
+
+def memory(n: int) -> None:
+    """Peak memory a sweep allocates (numpy's allocations, traced) against what it returns."""
+    base = scenario()
+    design = sma.sweep(base, RANGES, method="lhs", n=n, rng=1, progress=False).frame
+    table = {p: design[p].to_numpy() for p in RANGES}
+    del design
+    for keep in ("samples", "paths"):
+        tracemalloc.start()
+        result = sma.sweep(base, table, method="zip", keep=keep, progress=False)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        frame = result.frame.memory_usage(index=False, deep=True).sum()
+        output = frame + (0 if result._paths is None else result._paths.nbytes)
+        goal = 3 * output + 64 * 2**20
+        met = "met" if peak <= goal else "NOT met"
+        ROWS.append(
+            (
+                f"peak memory, sweep {n:.0e} x 30 years, keep={keep!r}",
+                f"{peak / 2**20:.0f} MiB",
+                f"outputs {output / 2**20:.0f} MiB",
+                f"{peak / output:.2f}x",
+                "<= 3x outputs + 64 MiB",
+                met,
+            )
+        )
+        print(
+            f"peak memory, keep={keep!r}: {peak / 2**20:.0f} MiB traced, outputs {output / 2**20:.0f} MiB "
+            f"({peak / output:.2f}x); goal <= 3x outputs + 64 MiB = {goal / 2**20:.0f} MiB: {met}"
+        )
+        del result
 
 
 def cli(runs: int) -> None:
@@ -332,6 +404,7 @@ def main() -> None:
     import_time(runs + 2)
     small_runs(runs)
     big_sweeps(max(3, runs - 2), n)
+    memory(n)
     cli(max(3, runs - 2))
     print(
         f"\nmedian (min-max) of {runs} runs ({runs + 2} for the import, {max(3, runs - 2)} for the big "

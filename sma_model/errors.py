@@ -11,6 +11,7 @@ __all__ = [
     "DataError",
     "MissingAssumptionError",
     "MissingColumnError",
+    "MissingExtraError",
     "NoSolutionError",
     "NonFiniteResultError",
     "OutputError",
@@ -133,3 +134,20 @@ class YAMLInputError(SMAModelError):
         where = f"line {line}: " if line is not None else ""
         kind = "" if refused else "not valid YAML: "
         super().__init__(f"{where}{kind}{problem}")
+
+
+class MissingExtraError(SMAModelError):
+    """An optional dependency is not installed; the message names the extra that brings it.
+
+    Attributes
+    ----------
+    extra : str
+        The package's extra that installs it, e.g. ``"excel"``.
+    package : str
+        The missing distribution, e.g. ``"openpyxl"``.
+    """
+
+    def __init__(self, what: str, extra: str, package: str) -> None:
+        self.extra = extra
+        self.package = package
+        super().__init__(f'{what} needs {package}, which is not installed: pip install "sma-model[{extra}]"')

@@ -1,4 +1,4 @@
-"""Printing figures people can read: ``₩1.52 tn``, ``$1.13 bn``, ``1조 5,192억 원``, ``2.01 %/yr``.
+"""Printing figures people can read: ``₩1.52 tn``, ``¥211 bn``, ``$1.13 bn``, ``1조 5,192억 원``, ``2.01 %``.
 
 Every printed figure (reprs, notebooks, the command line) is rounded here, once, from its
 full value; files (CSV) keep full precision. The scales and symbols come from
@@ -21,6 +21,8 @@ __all__ = [
     "format_percent",
     "format_summary",
     "format_table",
+    "missing_note",
+    "names_text",
     "result_html",
 ]
 
@@ -53,13 +55,13 @@ def format_amounts(summary: pd.DataFrame) -> pd.DataFrame:
 _SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
 #: Korean scales (조 = 10^12, 억 = 10^8, 만 = 10^4), and the word after the amount.
 _KOREAN_SCALES = ((1e12, "조"), (1e8, "억"), (1e4, "만"))
-_KOREAN_WORDS = {"KRW": "원", "USD": "달러"}
+_KOREAN_WORDS = {"KRW": "원", "USD": "달러", "JPY": "엔"}
 #: Significant digits of a printed amount in Western units.
 MONEY_DIGITS = 3
 
 
 def format_money(amount: float, currency: str, korean: bool = False) -> str:
-    """An amount as people read it: ``₩1.52 tn``, ``$1.13 bn``, ``$880 m``, ``-₩507 bn``.
+    """An amount as people read it: ``₩1.52 tn``, ``¥211 bn``, ``$1.13 bn``, ``$880 m``, ``-₩507 bn``.
 
     Western units show three significant digits in the largest unit (tn, bn, m) the
     rounded amount reaches; amounts under a million show whole units (``$35,088``).
@@ -70,9 +72,9 @@ def format_money(amount: float, currency: str, korean: bool = False) -> str:
     Parameters
     ----------
     amount
-        In whole won or dollars [KRW or USD].
+        In whole won, yen or dollars [KRW, JPY or USD].
     currency
-        ``"KRW"`` or ``"USD"`` (any case).
+        ``"KRW"``, ``"JPY"`` or ``"USD"`` (any case).
     korean
         Korean units instead of tn/bn/m.
 
@@ -83,7 +85,7 @@ def format_money(amount: float, currency: str, korean: bool = False) -> str:
     >>> format_money(1_519.2e9, "KRW", korean=True), format_money(5e9, "USD", korean=True)
     ('1조 5,192억 원', '50억 달러')
     """
-    code = check_currency(currency)
+    code = check_currency(currency, CURRENCIES)
     value = float(amount)
     if not np.isfinite(value):
         return "NaN"
@@ -101,7 +103,7 @@ def format_money(amount: float, currency: str, korean: bool = False) -> str:
 
 def _korean_money(value: float, code: str) -> str:
     magnitude = abs(value)
-    if code == "KRW":  # to 억 from 100억, to 만 from 100만
+    if code in ("KRW", "JPY"):  # to 억 from 100억, to 만 from 100만 (yen as won)
         step = 1e8 if magnitude >= 1e10 else 1e4 if magnitude >= 1e6 else 1.0
     else:  # to 만 from 1억 dollars
         step = 1e4 if magnitude >= 1e8 else 1.0
@@ -135,7 +137,7 @@ RATE_COLUMNS = {"average_growth": "/yr", "growth_rate": "", "share_of_defense_bu
 
 #: Decimals a displayed figure is rounded to, by its column (amounts in ₩ bn / $ m, growth
 #: in percent per year, ratios); any other float column gets :data:`DEFAULT_DECIMALS`.
-DISPLAY_DECIMALS = {"[₩ bn": 1, "[$ m": 1, "[%/yr]": 2, "ratio": 2}
+DISPLAY_DECIMALS = {"[₩ bn": 1, "[¥ bn": 1, "[$ m": 1, "[%/yr]": 2, "ratio": 2}
 DEFAULT_DECIMALS = 2
 
 
@@ -216,3 +218,29 @@ def result_html(head: str, table: str, notes: Sequence[str]) -> str:
     """A result as a notebook shows it: a heading (HTML), its table (HTML), then its notes."""
     items = "".join(f"<li>{escape(n)}</li>" for n in notes)
     return f"<div>{head}{table}" + (f"<ul>{items}</ul>" if items else "") + "</div>"
+
+
+def missing_note(
+    column: str, assumption: str, scenarios: np.ndarray, years: np.ndarray, partial: bool = False
+) -> str:
+    """The note saying why ``column`` is left out (or ``<NA>`` for some scenarios, ``partial``).
+
+    ``scenarios`` and ``years`` are the cells without a value [names, calendar years]: the
+    note names the first scenario and its years, counts the others, and says which
+    assumption fills the gap.
+    """
+    first = str(scenarios[0])
+    years_for_first = sorted({int(y) for s, y in zip(scenarios, years) if s == first})
+    span = f"{years_for_first[0]}" + (f"-{years_for_first[-1]}" if len(years_for_first) > 1 else "")
+    others = len(set(scenarios)) - 1
+    who = f"scenario {first!r}" + (f" and {others} other" + ("s" if others > 1 else "") if others else "")
+    fix = f"give Assumptions({assumption}=...) to add it"
+    if partial:
+        return f"{column} is <NA> for {who}: no {assumption} for {span}; {fix}"
+    return f"{column} left out: no {assumption} for {span} ({who}); {fix}"
+
+
+def names_text(names: Sequence[str]) -> str:
+    """Up to three names, quoted, and how many more: ``'a', 'b', 'c' and 2 more``."""
+    shown = ", ".join(repr(n) for n in names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")

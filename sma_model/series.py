@@ -70,6 +70,8 @@ __all__ = [
     "ASSUMPTIONS",
     "DRAWABLE",
     "GROWTH_RATES",
+    "HOST_CURRENCIES",
+    "HOST_SERIES",
     "INDEX_SERIES",
     "PACKAGE_FILE",
     "PAYMENT_RANGES",
@@ -250,6 +252,24 @@ INDEX_SERIES = {"cpi": "cpi", "defense_budget": "defense_budget_growth"}
 #: and refuses ``rate: 6`` or ``cap: 5`` (percents typed as whole numbers). A one-off
 #: ``Rise`` (a demand of several times the last payment) is not bound by it.
 GROWTH_RATES = (-0.5, 0.5)
+
+
+#: Hosts whose payments the model projects, and the currency each pays in (ISO 4217).
+#: Korea's record is ``data/``, another host's ``data/hosts/<host>/``; the ranges of its
+#: series are :func:`sma_model.model.assumptions.host_assumptions`. Germany's record is
+#: shipped, but it is no host here yet: the terms take no euro amounts.
+HOST_CURRENCIES = {"korea": "KRW", "japan": "JPY"}
+
+#: Assumption → the series of a host's ``macro.csv`` that fills it (the names every host's
+#: record uses; a host that records only defense-budget levels has its growth derived from
+#: them). ``us_cpi``, ``troops`` and ``npsc_usd`` have no host series.
+HOST_SERIES = {
+    "cpi": "cpi_inflation",
+    "defense_budget": "defense_budget",
+    "defense_budget_growth": "defense_budget_growth",
+    "usd_krw": "local_per_usd",
+    "gdp": "nominal_gdp",
+}
 
 
 def record_column(name: str) -> str | None:

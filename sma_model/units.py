@@ -1,17 +1,22 @@
-"""Units, scales and labels, and the conversion between won and dollars: the only place.
+"""Units, scales and labels, and the conversion between a host's currency and dollars: the only place.
 
-Amounts inside the package are whole won or whole dollars; rates are fractions. People
+Amounts inside the package are whole won, yen or dollars; rates are fractions. People
 read them in larger units, and this module is the one that knows which:
 
-- tables and reprs: ₩ bn and $ m (:data:`TABLE_UNITS`);
-- plot axes: ₩ tn and $ bn (:data:`PLOT_UNITS`);
+- tables and reprs: ₩ bn, ¥ bn and $ m (:data:`TABLE_UNITS`);
+- plot axes: ₩ tn, ¥ bn and $ bn (:data:`PLOT_UNITS`);
 - short labels in rule descriptions: ``₩1.519tn``, ``$5bn`` (:func:`short_money`);
 - printed figures (reprs, the command line): ``₩1.52 tn``, ``$1.13 bn``, or in Korean units
   ``1조 5,192억 원``, made by :mod:`sma_model.formatting` from these scales.
 
-Column names carry their unit as a suffix (``payment_krw`` [KRW], ``payment_usd``
-[USD], ``_real`` for constant prices), so :func:`column_unit` reads the unit of any
-outcome column from its name.
+Column names carry their unit as a suffix (``payment_krw`` [KRW], ``payment_jpy`` [JPY],
+``payment_usd`` [USD], ``_real`` for constant prices; :func:`currency_column` makes them),
+so :func:`column_unit` reads the unit of any outcome column from its name.
+
+A host pays in its own currency or in dollars (Korea: KRW or USD; Japan: JPY or USD);
+"local" below means the host's currency, and a rate is local currency per dollar.
+:func:`check_currency` accepts Korea's two unless told which are allowed, so a
+function that only knows won and dollars never takes yen for either.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from sma_model.errors import SMAModelError
 __all__ = [
     "BILLION",
     "CURRENCIES",
+    "KOREA_CURRENCIES",
     "MILLION",
     "PLOT_UNITS",
     "TABLE_UNITS",
@@ -35,6 +41,8 @@ __all__ = [
     "column_unit",
     "conversion_factor",
     "convert",
+    "currency_column",
+    "either",
     "money_currency",
     "outcome_label",
     "payment_column",
@@ -43,6 +51,7 @@ __all__ = [
     "symbol",
     "table_unit",
     "to_krw",
+    "to_local",
     "to_other_currency",
     "to_usd",
 ]
@@ -51,43 +60,73 @@ __all__ = [
 BILLION = 1e9
 #: One million: the record's dollar amounts ($ m).
 MILLION = 1e6
-#: The currencies a payment can be set in.
-CURRENCIES = ("KRW", "USD")
+#: The currencies a payment can be set in: Korea's won, Japan's yen, and dollars.
+CURRENCIES = ("KRW", "USD", "JPY")
+#: Korea's pair, what :func:`check_currency` allows unless told otherwise.
+KOREA_CURRENCIES = ("KRW", "USD")
 #: Scale and label for plot axes: an amount divided by the scale reads in the label.
-PLOT_UNITS = {"KRW": (1e12, "₩ tn"), "USD": (1e9, "$ bn")}
+PLOT_UNITS = {"KRW": (1e12, "₩ tn"), "USD": (1e9, "$ bn"), "JPY": (1e9, "¥ bn")}
 #: Scale and label for tables and reprs.
-TABLE_UNITS = {"KRW": (1e9, "₩ bn"), "USD": (1e6, "$ m")}
-_SYMBOLS = {"KRW": "₩", "USD": "$"}
+TABLE_UNITS = {"KRW": (1e9, "₩ bn"), "USD": (1e6, "$ m"), "JPY": (1e9, "¥ bn")}
+_SYMBOLS = {"KRW": "₩", "USD": "$", "JPY": "¥"}
 
 
-def check_currency(currency: object) -> str:
+def check_currency(currency: object, allowed: Sequence[str] = KOREA_CURRENCIES) -> str:
     """The upper-case currency code, or an error naming what is allowed.
+
+    Parameters
+    ----------
+    currency : str
+        An ISO 4217 code, in any case.
+    allowed : sequence of str
+        The codes allowed here: Korea's ``("KRW", "USD")`` by default, ``("JPY", "USD")``
+        for a Japan projection, :data:`CURRENCIES` for any.
 
     Raises
     ------
     SMAModelError
-        ``currency`` is not ``"KRW"`` or ``"USD"`` (in any case).
+        ``currency`` is not one of ``allowed``: "currency must be 'KRW' or 'USD', not 'EUR'";
+        with every code allowed, "..., not 'EUR' (or another host's: 'JPY')".
     """
     code = str(currency).upper()
-    if code not in CURRENCIES:
-        raise SMAModelError(f"currency must be 'KRW' or 'USD', not {currency!r}")
+    if code not in allowed:
+        others = [c for c in allowed if c not in KOREA_CURRENCIES]
+        if others and all(c in allowed for c in KOREA_CURRENCIES):  # Korea's pair first, as always
+            also = f"(or another host's: {either(others)})"
+            raise SMAModelError(f"currency must be {either(KOREA_CURRENCIES)}, not {currency!r} {also}")
+        raise SMAModelError(f"currency must be {either(allowed)}, not {currency!r}")
     return code
 
 
+def either(codes: Sequence[str]) -> str:
+    """``"'KRW' or 'USD'"``, ``"'KRW', 'USD' or 'JPY'"``: allowed values for a message."""
+    quoted = [repr(str(code)) for code in codes]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
 def symbol(currency: str) -> str:
-    """``"₩"`` for KRW, ``"$"`` for USD."""
-    return _SYMBOLS[check_currency(currency)]
+    """``"₩"`` for KRW, ``"¥"`` for JPY, ``"$"`` for USD."""
+    return _SYMBOLS[check_currency(currency, CURRENCIES)]
 
 
 def plot_unit(currency: str) -> tuple[str, float, str]:
-    """``(code, scale, label)`` for a plot axis: amounts / scale read in label (₩ tn, $ bn)."""
-    code = check_currency(currency)
+    """``(code, scale, label)`` for a plot axis: amounts / scale read in label (₩ tn, ¥ bn, $ bn)."""
+    code = check_currency(currency, CURRENCIES)
     return (code, *PLOT_UNITS[code])
 
 
 def table_unit(currency: str) -> tuple[float, str]:
-    """``(scale, label)`` for a table: amounts / scale read in label (₩ bn, $ m)."""
-    return TABLE_UNITS[check_currency(currency)]
+    """``(scale, label)`` for a table: amounts / scale read in label (₩ bn, ¥ bn, $ m)."""
+    return TABLE_UNITS[check_currency(currency, CURRENCIES)]
+
+
+def currency_column(kind: str, currency: str, real: bool = False) -> str:
+    """The name of an amount column: ``kind``, the currency code, ``_real`` for constant prices.
+
+    ``currency_column("payment", "JPY")`` is ``"payment_jpy"``,
+    ``currency_column("cumulative", "KRW", real=True)`` ``"cumulative_krw_real"``.
+    """
+    return f"{kind}_{check_currency(currency, CURRENCIES).lower()}" + ("_real" if real else "")
 
 
 def column_unit(column: str) -> tuple[float, str]:
@@ -130,12 +169,13 @@ def billions(amount: float, currency: str) -> str:
     return f"{symbol(currency)}{amount / BILLION:,.3f}bn"
 
 
-def to_krw(amount: Any, is_usd: Any, usd_krw: Any) -> Any:
-    """Amounts in won: dollar amounts times the year's rate [KRW per USD], won amounts as they are.
+def to_local(amount: Any, is_usd: Any, usd_krw: Any) -> Any:
+    """Amounts in the host's currency: dollar amounts times the year's rate, local amounts as they are.
 
-    Works elementwise on scalars and numpy arrays; an unknown rate gives NaN for dollar
-    amounts only. A single ``is_usd`` for every amount skips the elementwise choice (and
-    returns ``amount`` itself when it is already in won).
+    ``usd_krw`` is the host's currency per dollar [KRW per USD for Korea, JPY per USD
+    for Japan]. Works elementwise on scalars and numpy arrays; an unknown rate gives NaN
+    for dollar amounts only. A single ``is_usd`` for every amount skips the elementwise
+    choice (and returns ``amount`` itself when it is already in the local currency).
     """
     with np.errstate(invalid="ignore", over="ignore"):
         if np.ndim(is_usd) == 0:
@@ -143,8 +183,12 @@ def to_krw(amount: Any, is_usd: Any, usd_krw: Any) -> Any:
         return np.where(is_usd, np.multiply(amount, usd_krw), amount)
 
 
+#: Korea's name for :func:`to_local`: amounts in won.
+to_krw = to_local
+
+
 def to_usd(amount: Any, is_usd: Any, usd_krw: Any) -> Any:
-    """Amounts in dollars: won amounts divided by the year's rate [KRW per USD]; see :func:`to_krw`."""
+    """Amounts in dollars: local amounts divided by the year's rate [local per USD]; see :func:`to_local`."""
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if np.ndim(is_usd) == 0:
             return amount if is_usd else amount / usd_krw
@@ -173,23 +217,38 @@ def conversion_factor(from_usd: Any, into_usd: Any, usd_krw: Any) -> Any:
 
 
 def convert(amount: float, from_currency: str, into_currency: str, usd_krw: float) -> float:
-    """One amount from one currency into another at ``usd_krw`` [KRW per USD]."""
-    source, target = check_currency(from_currency), check_currency(into_currency)
+    """One amount from one currency into another at ``usd_krw`` [local currency per USD].
+
+    Raises
+    ------
+    SMAModelError
+        Neither currency is USD (one rate cannot carry won into yen).
+    """
+    source, target = check_currency(from_currency, CURRENCIES), check_currency(into_currency, CURRENCIES)
     if source == target:
         return float(amount)
+    if "USD" not in (source, target):
+        raise SMAModelError(f"cannot convert {source} into {target} at one rate per dollar; give 'USD'")
     return float(to_other_currency(amount, source == "USD", usd_krw))
 
 
-def payment_column(frame: pd.DataFrame, currency: str, real: bool, notes: Sequence[str] = ()) -> str:
+def payment_column(
+    frame: pd.DataFrame,
+    currency: str,
+    real: bool,
+    notes: Sequence[str] = (),
+    allowed: Sequence[str] = KOREA_CURRENCIES,
+) -> str:
     """The payment column for ``currency`` (nominal or real), or an error saying why it is unknown.
 
     Raises
     ------
     SMAModelError
-        The currency is not KRW or USD, or the column is missing or incomplete (the
-        message carries the projection's notes, which say which assumption fills it).
+        The currency is not one of ``allowed`` (KRW or USD by default), or the column is
+        missing or incomplete (the message carries the projection's notes, which say
+        which assumption fills it).
     """
-    code = check_currency(currency).lower()
+    code = check_currency(currency, allowed).lower()
     column = f"payment_{code}" + ("_real" if real else "")
     if column not in frame or frame[column].isna().any():
         raise SMAModelError(

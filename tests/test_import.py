@@ -54,6 +54,47 @@ def test_projection_needs_no_matplotlib_and_drawing_still_works():
     )
 
 
+def test_import_reads_only_the_errors_and_the_version():
+    _run(
+        """
+        import sys
+        import sma_model as sma
+        heavy = ("pandas", "numpy", "pydantic", "yaml", "matplotlib", "importlib.metadata")
+        loaded = [m for m in heavy if m in sys.modules]
+        assert not loaded, loaded
+        own = sorted(m for m in sys.modules if m.startswith("sma_model"))
+        assert own == ["sma_model", "sma_model._version", "sma_model.errors"], own
+        assert issubclass(sma.ScenarioError, sma.SMAModelError) and sma.__version__
+        """
+    )
+
+
+def test_public_names_load_on_first_use():
+    _run(
+        """
+        import sys
+        import sma_model as sma
+        from sma_model import Scenario, project
+        assert Scenario is sma.Scenario and project is sma.project
+        assert "sma_model.model.scenario" in sys.modules and "matplotlib" not in sys.modules
+        assert sma.history is sma.record and sma.presets.get("status-quo").name == "status quo"
+        assert sma.solve.__name__ == "sma_model.analysis.solve" and sma.plot.__name__ == "sma_model.plotting"
+        assert "matplotlib" not in sys.modules
+        """
+    )
+
+
+def test_field_descriptions_survive_the_lazy_build():
+    _run(
+        """
+        import sma_model as sma
+        schema = sma.Scenario.model_json_schema()
+        assert schema["properties"]["name"]["description"] == "A label for tables and plots."
+        assert sma.Assumptions.model_fields["troops"].description
+        """
+    )
+
+
 def test_sweeps_and_io_load_on_first_use():
     _run(
         """

@@ -21,7 +21,14 @@ from sma_model.engine import compile as compile_module
 from sma_model.engine.compile import compiles, swept_cells
 from sma_model.engine.macro import ScenarioMacro, extend_levels, relative_price, resolve
 from sma_model.engine.plan import FxLink
-from sma_model.model.parameters import field_paths, numeric_paths, parse_path, resolve_change, resolve_path
+from sma_model.model.parameters import (
+    field_paths,
+    numeric_paths,
+    parse_path,
+    plain_number,
+    resolve_change,
+    resolve_path,
+)
 from sma_model.model.registry import Rule as sma_rule_base
 from sma_model.model.registry import describe_rule, register_rule, unregister_rule
 
@@ -363,7 +370,6 @@ def test_an_unknown_path_lists_close_matches_and_the_numeric_fields():
         "agreements[0].term_years",
         "agreements[0].base.amount",
         "agreements[0].escalation.rate",
-        "agreements[0].currency",
         "assumptions.cpi",
         "assumptions.defense_budget_growth",
         "assumptions.usd_krw",
@@ -371,13 +377,12 @@ def test_an_unknown_path_lists_close_matches_and_the_numeric_fields():
         "assumptions.troops",
         "assumptions.defense_budget",
         "assumptions.gdp",
+        "assumptions.npsc_usd",
     ]
     assert str(caught.value) == (
         "parameter path 'agreements[0].escalation.rat': no such field; did you mean "
         "'agreements[0].escalation.rate', 'agreements[0].start_year', 'agreements[0].base.amount', "
-        "'agreements[0].term_years', 'agreements[0].currency'? Numeric fields of this scenario: "
-        + ", ".join(numeric)
-        + " …"
+        "'agreements[0].term_years'? Numeric fields of this scenario: " + ", ".join(numeric) + " …"
     )
     with pytest.raises(sma.ParameterPathError) as caught:
         resolve_path(small, "zzzzzz")
@@ -536,9 +541,9 @@ def _small():
 
 SMALL_NUMERIC = (
     " Numeric fields of this scenario: agreements[0].start_year, agreements[0].term_years, "
-    "agreements[0].base.amount, agreements[0].escalation.rate, agreements[0].currency, "
+    "agreements[0].base.amount, agreements[0].escalation.rate, "
     "assumptions.cpi[2030], assumptions.defense_budget_growth, assumptions.usd_krw, assumptions.us_cpi, "
-    "assumptions.troops, assumptions.defense_budget, assumptions.gdp …"
+    "assumptions.troops, assumptions.defense_budget, assumptions.gdp, assumptions.npsc_usd …"
 )
 
 
@@ -635,3 +640,74 @@ def test_changes_must_be_a_mapping():
         sma.SMAModelError, match=r"^changes must be a mapping of parameter paths to values, not list"
     ):
         _small().with_changes([("horizon", 2035)])
+
+
+# Changes holding numpy values, close matches and after-expiry provenance ----------------------------
+
+
+def test_a_change_may_hold_zero_dimensional_arrays_also_inside_a_dict():
+    # a 0-d array (what np.median or a sweep's row gives) is refused by the models as they
+    # stand, so with_changes must turn numpy values into Python numbers, also inside
+    # dicts and lists of a change
+    status_quo = sma.presets.get("status-quo")
+    with pytest.raises(ValidationError):
+        sma.Scenario.model_validate(
+            {**status_quo.model_dump(), "assumptions": {"use_record": True, "cpi": np.array(0.025)}}
+        )
+    assert status_quo.with_changes({"assumptions.cpi": np.array(0.025)}).assumptions.cpi == 0.025
+    nested = status_quo.with_changes({"assumptions": {"use_record": True, "cpi": np.array(0.025)}})
+    assert nested.assumptions.cpi == 0.025
+
+
+def test_plain_number_gives_python_numbers_and_whole_floats_as_ints():
+    for value, expected in ((np.float64(2030.0), 2030), (np.array(2030.0), 2030), (2031.0, 2031)):
+        assert plain_number(value) == expected and type(plain_number(value)) is int
+    assert plain_number(np.float64(0.025)) == 0.025 and type(plain_number(np.float64(0.025))) is float
+    assert plain_number(2.5) == 2.5
+
+
+def test_the_cli_shorthand_name_as_a_path_suggests_the_field_it_stands_for():
+    # difflib's ratio of 'defense_growth' to 'assumptions.defense_budget_growth' is 0.596 and
+    # to 'assumptions.defense_budget' 0.5: below difflib's default cutoff of 0.6
+    with pytest.raises(sma.ParameterPathError) as caught:
+        sma.presets.get("status-quo").with_changes({"defense_growth": 0.03})
+    assert "did you mean 'assumptions.defense_budget_growth', 'assumptions.defense_budget'?" in str(
+        caught.value
+    )
+
+
+def test_a_rule_after_expiry_is_traced_to_after_expiry_and_a_rolled_over_one_to_its_agreement():
+    two_rules = deal(
+        "Two",
+        2025,
+        3,
+        sma.Money(amount=1000 * BN, currency="KRW"),
+        {2026: sma.Fixed(rate=0.05), 2027: sma.Fixed(rate=0.02)},
+    )
+    frozen = sma.Scenario(
+        name="f", agreements=[two_rules], assumptions=NO_RECORD, horizon=2029, after_expiry=sma.Frozen()
+    )
+    assert [(t.year, t.origin, t.first_ruled) for t in frozen.timeline()[-3:]] == [
+        (2027, ("agreements", 0, "escalation", 2027), 2027),
+        (2028, ("after_expiry",), 2028),
+        (2029, ("after_expiry",), 2028),
+    ]
+    rolled = sma.Scenario(name="r", agreements=[two_rules], assumptions=NO_RECORD, horizon=2029)
+    assert [(t.year, t.origin, t.first_ruled) for t in rolled.timeline()[-2:]] == [
+        (2028, ("agreements", 0, "escalation", 2027), 2027),
+        (2029, ("agreements", 0, "escalation", 2027), 2027),
+    ]
+
+
+def test_an_agreement_whose_currency_cannot_be_told_says_how_to_give_it():
+    rise_only = deal("Rise", 2030, 2, None, sma.Fixed(rate=0.1))
+    scenario = sma.Scenario(name="r", agreements=[rise_only], assumptions=NO_RECORD, horizon=2031)
+    with pytest.raises(
+        sma.ScenarioError, match=r"^Rise: cannot tell the currency; give currency='KRW' or 'USD'$"
+    ):
+        scenario.timeline(anchor_currency=None)
+
+
+def test_numeric_paths_skip_an_empty_currency_and_go_on_to_the_next_field():
+    dump = {"currency": None, "rate": 0.1, "cap": None, "name": "x"}
+    assert numeric_paths(dump) == [("rate",), ("cap",)]

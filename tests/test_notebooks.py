@@ -19,6 +19,7 @@ FIGURES = {
     "03-looking-back": 1,
     "04-sweeps-and-sensitivity": 3,
     "05-uncertainty": 2,
+    "06-the-whole-burden": 4,
 }
 
 

@@ -23,6 +23,8 @@ def test_names_and_unknown_name():
         "demand-5b",
         "history-11th",
         "history-2020-5b",
+        "japan-demand-8b",
+        "japan-status-quo",
         "lapse",
         "phase-in-5b",
         "rise-13.9",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import difflib
 import html
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from sma_model._excel import write_workbook
 from sma_model.analysis.projection import (
     Projection,
     average_growth,
@@ -21,8 +23,7 @@ from sma_model.analysis.projection import (
 from sma_model.errors import ScenarioError
 from sma_model.formatting import format_summary, result_html
 from sma_model.model.scenario import Scenario
-from sma_model.plotting.payments import comparison_bars
-from sma_model.units import check_currency
+from sma_model.plotting.payments import comparable_currencies, comparison_bars, scenario_currency
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -32,10 +33,6 @@ __all__ = ["Comparison", "compare"]
 #: Default discount rate for NPV [fraction per year, nominal]: an illustrative choice,
 #: not a sourced figure; pass your own to :func:`compare`.
 DEFAULT_DISCOUNT_RATE = 0.03
-
-_AMOUNTS = ("payment_krw", "payment_usd", "payment_krw_real", "payment_usd_real")
-#: Yearly flows an NPV is defined for (and their ``_real`` forms).
-_FLOWS = ("payment_krw", "payment_usd", "difference_krw", "difference_usd")
 
 
 def compare(
@@ -99,66 +96,93 @@ class Comparison:
     ----------
     frame : pandas.DataFrame
         One row per (scenario, year) in the years the baseline covers: the projection's
-        columns plus, for each amount column present (``payment_krw``, ``payment_usd``
-        and their ``_real`` forms), ``difference_*`` (scenario - baseline) and
-        ``cumulative_difference_*``, and ``ratio_to_baseline`` (of ``payment_krw``, or
-        ``payment_usd`` where KRW is unknown).
+        columns plus, for each amount column present in :attr:`currencies`
+        (``payment_krw``, ``payment_usd`` and their ``_real`` forms; ``payment_jpy`` for
+        Japan), ``difference_*`` (scenario - baseline) and ``cumulative_difference_*``,
+        and ``ratio_to_baseline`` (of the first currency's payment, or ``payment_usd``
+        where it is unknown).
     projection : Projection
         The projection compared.
     baseline : str
         The baseline scenario's name.
     discount_rate : float
         Rate used by :meth:`summary` for NPV [fraction per year].
+    currencies : list of str
+        The currencies compared: the host's own and ``"USD"`` when every scenario has
+        one host (``["KRW", "USD"]`` for Korea, ``["JPY", "USD"]`` for Japan), only
+        ``["USD"]`` for scenarios of several hosts (won and yen are not compared; a note
+        says so). The first is the default of :meth:`summary` and :meth:`npv`.
     """
 
     def __init__(self, projection: Projection, baseline: str, discount_rate: float) -> None:
         self.projection = projection
         self.baseline = baseline
         self.discount_rate = float(discount_rate)
-        self.notes = list(projection.notes)
-        self.frame = self._build()
+        self._first, self._last, self._trimmed = _compared_years(projection)
+        self.currencies = comparable_currencies(projection.plan.scenarios, projection.currencies)
+        # built on first use, like the projection's frame
+        self._frame: pd.DataFrame | None = None
+        self._notes: list[str] | None = None
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per (scenario, year) compared; see the class docstring. Built once, on first use."""
+        if self._frame is None:
+            self._frame = self._build()
+        return self._frame
+
+    @property
+    def notes(self) -> list[str]:
+        """The projection's notes, and which years are compared when some scenario covers more."""
+        if self._notes is None:
+            self._notes = list(self.projection.notes)
+            if self._trimmed:
+                self._notes.append(
+                    f"compared over {self._first}-{self._last}, the years every scenario covers"
+                )
+            if self.currencies == ["USD"]:
+                paid = " and ".join(self.projection.currencies[:-1])
+                self._notes.append(f"compared in USD: the scenarios are of several hosts, paid in {paid}")
+        return self._notes
 
     def _build(self) -> pd.DataFrame:
         frame = self.projection.frame
-        spans = frame.groupby("scenario", sort=False)["year"].agg(["min", "max"])
-        first, last = int(spans["min"].max()), int(spans["max"].min())
-        if first > last:
-            raise ScenarioError(
-                "the scenarios share no year to compare: "
-                + ", ".join(f"{name!r} {row['min']}-{row['max']}" for name, row in spans.iterrows())
-            )
-        if (spans["min"] < first).any() or (spans["max"] > last).any():
-            self.notes.append(f"compared over {first}-{last}, the years every scenario covers")
+        first, last = self._first, self._last
         out = frame.loc[frame["year"].between(first, last)].copy()
         base = out.loc[out["scenario"] == self.baseline].set_index("year")
-        for column in [c for c in _AMOUNTS if c in out]:
+        for column in [c for c in self._amounts() if c in out]:
             suffix = column.removeprefix("payment_")
             out[f"difference_{suffix}"] = out[column].to_numpy() - base.loc[out["year"], column].to_numpy()
             out[f"cumulative_difference_{suffix}"] = out.groupby("scenario", sort=False)[
                 f"difference_{suffix}"
             ].cumsum()
-        basis = next((c for c in ("payment_krw", "payment_usd") if c in out), None)
+        basis = next((c for c in self._amounts()[: len(self.currencies)] if c in out), None)
         if basis is not None:
             out["ratio_to_baseline"] = out[basis].to_numpy() / base.loc[out["year"], basis].to_numpy()
         return out.reset_index(drop=True)
+
+    def _amounts(self) -> list[str]:
+        """The payment columns compared: each currency's, nominal, then real."""
+        return [f"payment_{c.lower()}{real}" for real in ("", "_real") for c in self.currencies]
 
     @property
     def names(self) -> list[str]:
         """Scenario names, baseline included, in order."""
         return self.projection.names
 
-    def npv(self, column: str = "difference_krw", discount_rate: float | None = None) -> pd.Series:
+    def npv(self, column: str | None = None, discount_rate: float | None = None) -> pd.Series:
         """Net present value of a yearly amount per scenario, over the compared years.
 
         With ``t0`` the first compared year (the first year every scenario covers) and
         ``i`` the nominal discount rate:
 
-        - nominal columns (``payment_krw``, ``payment_usd``, ``difference_krw``,
-          ``difference_usd``): ``NPV = sum_t x_t / (1 + i) ** (t - t0)``, in ``t0`` money
-          [KRW or USD];
+        - nominal columns (``payment_*`` and ``difference_*`` of each of :attr:`currencies`:
+          ``payment_krw``, ``difference_usd``, ``difference_jpy``...): ``NPV = sum_t x_t /
+          (1 + i) ** (t - t0)``, in ``t0`` money [KRW, JPY or USD];
         - real columns (the same with ``_real``): the nominal NPV expressed in
           ``price_base_year`` prices, ``NPV_real = NPV_nominal / P(t0)`` with ``P`` the
-          scenario's price level (ROK CPI for won, US CPI for dollars; 1 in the base year).
+          scenario's price level (the host's CPI for won or yen, US CPI for dollars; 1 in
+          the base year).
           This equals discounting the real amounts at the real rate ``(1 + i) / (1 +
           inflation_t) - 1`` year by year; discounting real amounts at the nominal rate
           would count inflation twice. A real difference's NPV is the scenario's real NPV
@@ -167,7 +191,8 @@ class Comparison:
         Parameters
         ----------
         column
-            One of the amount columns above.
+            One of the amount columns above; default ``difference_`` and the first of
+            :attr:`currencies` (``difference_krw`` for Korea).
         discount_rate
             Nominal rate [fraction per year]; default :attr:`discount_rate`.
 
@@ -183,7 +208,9 @@ class Comparison:
             close ones), or the rate is out of range.
         """
         rate = self.discount_rate if discount_rate is None else _check_rate(discount_rate)
-        flows = [c for c in self.frame.columns if c.removesuffix("_real") in _FLOWS]
+        column = f"difference_{self.currencies[0].lower()}" if column is None else column
+        kinds = [f"{kind}_{c.lower()}" for kind in ("payment", "difference") for c in self.currencies]
+        flows = [c for c in self.frame.columns if c.removesuffix("_real") in kinds]
         if not isinstance(column, str) or column not in flows:
             close = difflib.get_close_matches(str(column), flows, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
@@ -216,19 +243,21 @@ class Comparison:
     def _price_level(self, code: str, year: int) -> dict[str, float]:
         """Each scenario's price level in ``year`` relative to the price base year (1 there)."""
         plan = self.projection.plan
-        levels = np.broadcast_to(plan.rok_price if code == "krw" else plan.us_price, plan.shape)
+        levels = np.broadcast_to(plan.us_price if code == "usd" else plan.rok_price, plan.shape)
         row = int(np.searchsorted(plan.years, year))
         return {name: float(levels[row, plan.names.index(name)]) for name in self.names}
 
-    def summary(self, real: bool = False, currency: str = "KRW") -> pd.DataFrame:
+    def summary(self, real: bool = False, currency: str | None = None) -> pd.DataFrame:
         """One row per scenario over the compared years: totals, differences, NPV, ratio, growth.
 
         The compared years are those every scenario covers (a note says so when some
         scenario covers more). Each figure is defined once (docs/how-the-numbers-are-made.md):
 
         - ``total_krw`` = sum of ``payment_krw`` over the compared years [KRW]; likewise
-          ``total_usd`` [USD] and, with ``real=True``, ``total_krw_real`` /
-          ``total_usd_real`` [KRW / USD at ``price_base_year`` prices];
+          ``total_jpy`` [JPY] for Japan, ``total_usd`` [USD] and, with ``real=True``,
+          ``total_krw_real`` / ``total_usd_real`` [KRW / USD at ``price_base_year``
+          prices]: one set per currency of :attr:`currencies` (only dollars for
+          scenarios of several hosts);
         - ``difference_*`` = the scenario's total - the baseline's total (equal to the sum
           of the yearly differences);
         - ``npv_difference_*`` = :meth:`npv` of the yearly differences, discounted at the
@@ -248,8 +277,9 @@ class Comparison:
         real
             Use constant-price amounts (``payment_krw_real``, ``payment_usd_real``).
         currency
-            ``"KRW"`` or ``"USD"`` (any case): the currency of ``ratio_to_baseline`` and
-            ``average_growth``.
+            One of :attr:`currencies` (any case): the currency of ``ratio_to_baseline`` and
+            ``average_growth``; default the first (KRW for Korea, JPY for Japan, USD for
+            several hosts).
 
         Returns
         -------
@@ -262,13 +292,14 @@ class Comparison:
         Raises
         ------
         SMAModelError
-            ``currency`` is not KRW or USD.
+            ``currency`` is not one of :attr:`currencies` (the message names the hosts
+            and the currencies allowed): won for a Japan scenario is an error, never NaN.
         """
-        code = check_currency(currency).lower()
+        code = scenario_currency(self.projection.plan.scenarios, self.currencies, currency).lower()
         suffix = "_real" if real else ""
         out = pd.DataFrame(index=pd.Index(self.names, name="scenario"))
         notes: list[str] = []
-        for c in ("krw", "usd"):
+        for c in (currency_code.lower() for currency_code in self.currencies):
             column = f"payment_{c}{suffix}"
             if column not in self.frame:
                 continue
@@ -321,8 +352,37 @@ class Comparison:
         table = format_summary(summary, html=True, korean=korean, jumps=self.jumps())
         return result_html(head, table, [*self.notes, *summary.attrs["notes"]])
 
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the frame, the summary and the inputs, sources and version to an ``.xlsx`` file.
+
+        The inputs add the baseline and the discount rate [fraction per year] to the projection's.
+        """
+        meta = {**self.projection.inputs, "baseline": self.baseline, "discount_rate": self.discount_rate}
+        return write_workbook({"comparison": self.frame, "summary": self.summary()}, path, meta)
+
     __repr__ = to_string
     _repr_html_ = to_html
+
+
+def _compared_years(projection: Projection) -> tuple[int, int, bool]:
+    """The first and last year every scenario covers, and whether some scenario covers more.
+
+    Raises
+    ------
+    ScenarioError
+        The scenarios share no year (the message gives each one's span).
+    """
+    plan = projection.plan
+    active = np.broadcast_to(plan.active, plan.shape)
+    spans = [(int(plan.years[rows][0]), int(plan.years[rows][-1])) for rows in active.T]
+    first, last = max(low for low, _ in spans), min(high for _, high in spans)
+    if first > last:
+        raise ScenarioError(
+            "the scenarios share no year to compare: "
+            + ", ".join(f"{name!r} {low}-{high}" for name, (low, high) in zip(plan.names, spans))
+        )
+    trimmed = any(low < first or high > last for low, high in spans)
+    return first, last, trimmed
 
 
 def _check_rate(discount_rate: object) -> float:

@@ -6,6 +6,7 @@ was left out, and the inputs that made it.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,23 +15,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sma_model._excel import write_workbook
 from sma_model._files import write_atomic
 from sma_model._version import __version__
+from sma_model.analysis.frames import build_frame, local_currencies
 from sma_model.engine.compile import compile_plan
 from sma_model.engine.plan import Plan
 from sma_model.engine.run import run
 from sma_model.errors import UnknownScenarioError
-from sma_model.formatting import format_money, format_summary, result_html
+from sma_model.formatting import format_money, format_summary, names_text, result_html
 from sma_model.model.scenario import Scenario
 from sma_model.plotting.payments import payment_curves
-from sma_model.units import (
-    check_currency,
-    conversion_factor,
-    payment_column,
-    table_unit,
-    to_krw,
-    to_usd,
-)
+from sma_model.units import check_currency, payment_column, table_unit
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -94,11 +90,6 @@ def by_scenario(frame: pd.DataFrame, column: str, names: Sequence[str]) -> dict[
     return {name: values[rows[name]] for name in names}
 
 
-def _names_text(names: Sequence[str]) -> str:
-    shown = ", ".join(repr(n) for n in names[:3])
-    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-
-
 class Projection:
     """Yearly payments for one or more scenarios.
 
@@ -111,7 +102,10 @@ class Projection:
         ``growth_rate`` [fraction, over the previous year in the payment currency;
         <NA> where the previous payment is unknown], ``payment_krw`` [KRW],
         ``payment_usd`` [USD] (converted at the year's USD/KRW), ``payment_krw_real``
-        [KRW at ``price_base_year`` prices, deflated by ROK CPI],
+        [KRW at ``price_base_year`` prices, deflated by ROK CPI]; a Japan scenario has
+        ``payment_jpy``, ``payment_jpy_real`` and ``cumulative_jpy`` instead [JPY; fiscal
+        years, its yen-per-dollar rate and CPI], and a batch of both hosts has both, <NA>
+        in the other host's rows (:mod:`~sma_model.analysis.frames`),
         ``payment_usd_real`` [USD at ``price_base_year`` prices, deflated by US CPI],
         ``cumulative_krw``, ``cumulative_usd``, ``share_of_defense_budget``,
         ``share_of_gdp`` and ``share_of_npsc`` (US non-personnel stationing costs)
@@ -131,25 +125,46 @@ class Projection:
     def __init__(self, plan: Plan, payments: np.ndarray) -> None:
         self.plan = plan
         self.price_base_year = plan.price_base_year
-        self.frame, self.notes = _build_frame(plan, payments)
-        self.inputs: dict[str, Any] = {
-            "scenarios": [s.model_dump(mode="json") for s in plan.scenarios],
-            "price_base_year": plan.price_base_year,
-            "sma_model_version": __version__,
-        }
+        self._payments = payments  # the frame, notes and inputs are built on first use
+
+    @functools.cached_property
+    def _frame_and_notes(self) -> tuple[pd.DataFrame, list[str]]:
+        return build_frame(self.plan, self._payments)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per (scenario, year), built on first use; see the class docstring."""
+        return self._frame_and_notes[0]
+
+    @property
+    def notes(self) -> list[str]:
+        """What was left out or is <NA>, and why (built with :attr:`frame`)."""
+        return self._frame_and_notes[1]
+
+    @functools.cached_property
+    def inputs(self) -> dict[str, Any]:
+        """The scenarios (JSON-ready dicts), price base year and package version."""
+        dump = [s.model_dump(mode="json") for s in self.plan.scenarios]
+        return {"scenarios": dump, "price_base_year": self.price_base_year, "sma_model_version": __version__}
 
     @property
     def names(self) -> list[str]:
         """Scenario names, in order."""
         return list(self.plan.names)
 
-    def summary(self, growth_currency: str = "KRW") -> pd.DataFrame:
+    @property
+    def currencies(self) -> list[str]:
+        """The currencies of the amounts here: each host's own (``"KRW"``, ``"JPY"``), then ``"USD"``."""
+        return [*local_currencies(self.plan), "USD"]
+
+    def summary(self, growth_currency: str | None = None) -> pd.DataFrame:
         """One row per scenario over its own years: span, totals, final-year payment, average growth.
 
         Every figure is defined once, in docs/how-the-numbers-are-made.md; in short:
 
         - ``total_krw`` = sum of ``payment_krw`` over the scenario's years, first to last
           [KRW]; ``total_usd`` likewise [USD] (each year converted at its own USD/KRW);
+          ``total_jpy`` for a Japan scenario [JPY] (NaN in another host's rows);
         - ``final_payment_krw``, ``final_payment_usd``: the last year's payment;
         - ``average_growth`` = :func:`average_growth` of the payment in ``growth_currency``
           from the first to the last year [fraction per year, compound]: one-off jumps,
@@ -163,7 +178,8 @@ class Projection:
         Parameters
         ----------
         growth_currency
-            ``"KRW"`` or ``"USD"`` (any case): the currency ``average_growth`` is measured in.
+            The currency ``average_growth`` is measured in: ``"USD"`` or a host's (``"KRW"``,
+            ``"JPY"``; any case); default each scenario's host's own (KRW for Korea).
 
         Returns
         -------
@@ -175,31 +191,36 @@ class Projection:
         Raises
         ------
         SMAModelError
-            ``growth_currency`` is not KRW or USD.
+            ``growth_currency`` is none of :attr:`currencies`.
         """
-        code = check_currency(growth_currency).lower()
+        chosen = None if growth_currency is None else check_currency(growth_currency, self.currencies)
+        bases = {
+            n: f"payment_{(chosen or self.plan.currency_of(i)).lower()}" for i, n in enumerate(self.names)
+        }
         frame = self.frame
         years = by_scenario(frame, "year", self.names)
         out = pd.DataFrame(index=pd.Index(self.names, name="scenario"))
         out["first_year"] = [int(y[0]) for y in years.values()]
         out["last_year"] = [int(y[-1]) for y in years.values()]
         notes: list[str] = []
-        for currency in ("krw", "usd"):
+        paid = {}
+        for currency in (code.lower() for code in self.currencies):
             column = f"payment_{currency}"
             if column in frame:
-                paid = by_scenario(frame, column, self.names)
-                out[f"total_{currency}"] = [total(v) for v in paid.values()]
-                out[f"final_payment_{currency}"] = [v[-1] for v in paid.values()]
-        basis = f"payment_{code}"
-        if basis in frame:
-            paid = by_scenario(frame, basis, self.names)
-            out["average_growth"] = [average_growth(v[0], v[-1], len(v) - 1) for v in paid.values()]
-        else:
-            out["average_growth"] = np.nan
+                paid[column] = by_scenario(frame, column, self.names)
+                out[f"total_{currency}"] = [total(v) for v in paid[column].values()]
+                out[f"final_payment_{currency}"] = [v[-1] for v in paid[column].values()]
+        growth = [np.nan] * len(self.names)
+        for i, (name, basis) in enumerate(bases.items()):
+            if basis in paid:
+                v = paid[basis][name]
+                growth[i] = average_growth(v[0], v[-1], len(v) - 1)
+        out["average_growth"] = growth
+        for basis in dict.fromkeys(b for b in bases.values() if b not in paid):
             notes.append(f"average_growth is NaN: {basis} is left out (see the notes)")
-        one_year = [name for name, y in years.items() if len(y) == 1]
-        if one_year and basis in frame:
-            notes.append(f"average_growth is NaN for {_names_text(one_year)}: one year has no growth")
+        one_year = [name for name, y in years.items() if len(y) == 1 and bases[name] in paid]
+        if one_year:
+            notes.append(f"average_growth is NaN for {names_text(one_year)}: one year has no growth")
         out.attrs["notes"] = notes
         return out
 
@@ -215,23 +236,29 @@ class Projection:
         write_atomic(path, self.frame.to_csv(index=False))
         return path
 
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the frame, the summary and the inputs, sources and version to an ``.xlsx`` file."""
+        return write_workbook({"payments": self.frame, "summary": self.summary()}, path, self.inputs)
+
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Payment curves; see :func:`sma_model.plotting.payment_curves`."""
         return payment_curves(self, ax=ax, **kwargs)
 
     def table(
-        self, currency: str = "KRW", real: bool = False, text: bool = False, korean: bool = False
+        self, currency: str | None = None, real: bool = False, text: bool = False, korean: bool = False
     ) -> pd.DataFrame:
-        """Payments as a year × scenario table: numbers in ₩ bn or $ m, or printed figures.
+        """Payments as a year × scenario table: numbers in ₩ bn, ¥ bn or $ m, or printed figures.
 
-        With ``text=True`` the cells are the figures as printed (``₩1.55 tn``; rounded
-        once, from the full value, by :func:`~sma_model.units.format_money`), and with
+        ``currency`` is one of :attr:`currencies`, by default the first host's own (KRW for
+        Korea). With ``text=True`` the cells are the figures as printed (``₩1.55 tn``; rounded
+        once, from the full value, by :func:`~sma_model.formatting.format_money`), and with
         ``korean=True`` in Korean units (``1조 5,511억 원``). Full values are in :attr:`frame`.
         """
-        column = payment_column(self.frame, currency, real, self.notes)
+        currency = self.currencies[0] if currency is None else currency
+        column = payment_column(self.frame, currency, real, self.notes, allowed=self.currencies)
         wide = self.frame.pivot(index="year", columns="scenario", values=column)[self.names]
         if text or korean:
-            code = check_currency(currency)
+            code = check_currency(currency, self.currencies)
             wide = wide.map(lambda v: "" if pd.isna(v) else format_money(v, code, korean=korean))
             wide.columns.name = column
             return wide
@@ -279,116 +306,3 @@ def one_off_jumps(
         based = is_base[plan.origin[:, column]] & plan.active[:, column] & (plan.years > start)
         jumps[name] = [int(y) for y in plan.years[based & (plan.years <= end)]]
     return jumps
-
-
-def _build_frame(plan: Plan, payments: np.ndarray) -> tuple[pd.DataFrame, list[str]]:
-    # long: every derived column and its note in one pass, so the all-or-nothing rule per
-    # scenario is written once
-    s_idx, t_idx = np.nonzero(plan.active.T)  # scenario-major, years in order
-    cells = (t_idx, s_idx)
-    native = payments[cells]
-    usd = plan.usd[cells]
-    fx = plan.usd_krw[cells]
-
-    # growth against last year's payment in this year's currency (at last year's rate when
-    # the currency changes, whether by a carried level or by a new base amount)
-    first = np.r_[True, s_idx[1:] != s_idx[:-1]]
-    previous = (np.maximum(t_idx - 1, 0), s_idx)
-    factor = conversion_factor(plan.usd[previous], usd, plan.usd_krw[previous])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        carried = np.where(first, plan.anchor[s_idx], payments[previous] * factor)
-        growth = native / carried - 1.0
-
-    columns: dict[str, Any] = {
-        "scenario": np.asarray(plan.names, dtype=object)[s_idx],
-        "year": plan.years[t_idx],
-        "agreement": [label for labels in plan.labels for label, _ in labels],
-        "rule": [rule for labels in plan.labels for _, rule in labels],
-        "currency": np.where(usd, "USD", "KRW"),
-        "payment": native,
-        "growth_rate": pd.array(np.where(np.isfinite(growth), growth, np.nan), dtype="Float64"),
-    }
-    with np.errstate(invalid="ignore", divide="ignore"):
-        krw = to_krw(native, usd, fx)
-        usd_amount = to_usd(native, usd, fx)
-        # (column, values, the assumption behind it, the payment column it builds on)
-        derived = [
-            ("payment_krw", krw, "usd_krw", None),
-            ("payment_usd", usd_amount, "usd_krw", None),
-            ("payment_krw_real", krw / plan.rok_price[cells], "cpi", "payment_krw"),
-            ("payment_usd_real", usd_amount / plan.us_price[cells], "us_cpi", "payment_usd"),
-            (
-                "share_of_defense_budget",
-                krw / plan.defense_budget[cells],
-                "defense_budget_growth",
-                "payment_krw",
-            ),
-            ("usd_per_troop", usd_amount / plan.troops[cells], "troops", "payment_usd"),
-            ("share_of_gdp", krw / plan.gdp[cells], "gdp", "payment_krw"),
-            ("share_of_npsc", usd_amount / plan.npsc_usd[cells], "npsc_usd", "payment_usd"),
-        ]
-    optional = {"gdp": plan.gdp[cells], "npsc_usd": plan.npsc_usd[cells]}
-    notes = []
-    for name, values, assumption, basis in derived:
-        if assumption in optional and np.isnan(optional[assumption]).all():
-            continue  # no record behind these: a column only for those who give the series
-        if basis is not None and basis not in columns:
-            notes.append(f"{name} left out: it needs {basis}, which is left out")
-            continue
-        if basis is not None and isinstance(columns[basis], pd.arrays.FloatingArray):
-            values = np.where(columns[basis].isna(), np.nan, values)
-        unknown = ~np.isfinite(values)
-        # a column is all or nothing per scenario, so a batch equals its members one by one:
-        # scenarios without the inputs get <NA> in every year, and a note says why
-        incomplete = np.isin(s_idx, np.unique(s_idx[unknown]))
-        if incomplete.all():
-            notes.append(
-                _missing_note(name, assumption, columns["scenario"][unknown], columns["year"][unknown])
-            )
-            continue
-        if unknown.any():
-            notes.append(
-                _missing_note(
-                    name, assumption, columns["scenario"][unknown], columns["year"][unknown], partial=True
-                )
-            )
-            values = pd.array(np.where(incomplete, np.nan, values), dtype="Float64")
-        columns[name] = values
-    frame = pd.DataFrame(columns)
-    frame["scenario"] = frame["scenario"].astype(str)
-    order = [c for c in ("payment_krw", "payment_usd") if c in frame]
-    for column in order:
-        frame[column.replace("payment_", "cumulative_")] = frame.groupby("scenario", sort=False)[
-            column
-        ].cumsum()
-    front = ["scenario", "year", "agreement", "rule", "currency", "payment", "growth_rate"]
-    rest = [c for c in _COLUMN_ORDER if c in frame]
-    return frame[front + rest], notes
-
-
-_COLUMN_ORDER = [
-    "payment_krw",
-    "payment_usd",
-    "payment_krw_real",
-    "payment_usd_real",
-    "cumulative_krw",
-    "cumulative_usd",
-    "share_of_defense_budget",
-    "share_of_gdp",
-    "share_of_npsc",
-    "usd_per_troop",
-]
-
-
-def _missing_note(
-    column: str, assumption: str, scenarios: np.ndarray, years: np.ndarray, partial: bool = False
-) -> str:
-    first = str(scenarios[0])
-    years_for_first = sorted({int(y) for s, y in zip(scenarios, years) if s == first})
-    span = f"{years_for_first[0]}" + (f"-{years_for_first[-1]}" if len(years_for_first) > 1 else "")
-    others = len(set(scenarios)) - 1
-    who = f"scenario {first!r}" + (f" and {others} other" + ("s" if others > 1 else "") if others else "")
-    fix = f"give Assumptions({assumption}=...) to add it"
-    if partial:
-        return f"{column} is <NA> for {who}: no {assumption} for {span}; {fix}"
-    return f"{column} left out: no {assumption} for {span} ({who}); {fix}"

@@ -21,12 +21,13 @@ from typing import Any, TypeVar
 import numpy as np
 
 from sma_model.engine.macro import ScenarioMacro, default_price_base_year, relative_price
-from sma_model.engine.plan import CELL_FIELDS, INDEX_CODES, FxLink, Plan, index_growth
+from sma_model.engine.plan import CELL_FIELDS, INDEX_CODES, FxLink, Plan, index_growth, keep_plan, kept_plan
 from sma_model.errors import ScenarioError, SMAModelError
+from sma_model.model.registry import revalidated
 from sma_model.model.scenario import Scenario, YearTerm
 from sma_model.model.terms import Fixed, Frozen, Indexed, Money, PhaseIn, Rise, Schedule, describe_rule
-from sma_model.record.macro import macro_series
-from sma_model.record.payments import published_payment
+from sma_model.record.macro import macro_span
+from sma_model.record.payments import published_payment, record_read
 from sma_model.series import INDEX_SERIES
 
 __all__ = ["Cell", "compile_plan", "compiles", "swept_cells"]
@@ -36,7 +37,7 @@ CompileFunction = Callable[["Cell", YearTerm, ScenarioMacro], None]
 F = TypeVar("F", bound=CompileFunction)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: a plan is kept per set of compilers
 class _Compiler:
     function: CompileFunction
     cells: Mapping[str, str]
@@ -100,13 +101,14 @@ class Cell:
 
     def set(self, **values: Any) -> None:
         """Write plan arrays at this cell: ``cell.set(rate=0.05)``."""
+        plan, at = self.plan, (self.row, self.col)
         for name, value in values.items():
-            getattr(self.plan, name)[self.row, self.col] = value
+            getattr(plan, name)[at] = value
 
     def in_payment_currency(
         self, money: Money, year: int, field: str, macro: ScenarioMacro, why: str
     ) -> float:
-        """``money`` in the cell's currency at ``year``'s USD/KRW, to be written to ``field``.
+        """``money`` in the cell's currency at ``year``'s rate [host currency per USD], for ``field``.
 
         The conversion is recorded (:class:`~sma_model.engine.plan.FxLink`) so sweeps of
         USD/KRW redo it; ``why`` goes into the error when the rate is unknown.
@@ -144,11 +146,24 @@ def compile_plan(scenarios: Scenario | Sequence[Scenario], price_base_year: int 
     first = min(s.start_year for s in scenarios)
     last = max(s.end_year for s in scenarios)
     base_year = _price_base_year(price_base_year, first, last)
+    # the same validated copies (revalidated keeps them), record and compilers: the same plan
+    key = (tuple(map(id, scenarios)), base_year, published_payment, tuple(_COMPILERS.items()))
+    inputs = (*scenarios, *record_read())
+    plan = kept_plan(key, inputs)
+    if plan is None:
+        plan = _compile(scenarios, names, first, last, base_year)
+        keep_plan(key, inputs, plan)
+    return plan
+
+
+def _compile(scenarios: list[Scenario], names: list[str], first: int, last: int, base_year: int) -> Plan:
     years = np.arange(first, last + 1)
     n_years, n_scen = len(years), len(scenarios)
 
     def full(value: float, dtype: type = float) -> np.ndarray:
-        return np.full((n_years, n_scen), value, dtype=dtype)
+        out: np.ndarray = np.empty((n_years, n_scen), dtype=dtype)  # empty + fill: a third of np.full's cost
+        out.fill(value)
+        return out
 
     plan = Plan(
         years=years,
@@ -189,7 +204,7 @@ def compile_plan(scenarios: Scenario | Sequence[Scenario], price_base_year: int 
 
 
 def _validated(scenarios: Scenario | Sequence[Scenario]) -> list[Scenario]:
-    """The scenarios, validated again: ``model_copy(update=...)`` skips pydantic's checks."""
+    """The scenarios, validated again (:func:`~sma_model.model.registry.revalidated`)."""
     if isinstance(scenarios, Scenario):
         scenarios = [scenarios]
     if isinstance(scenarios, (str, bytes)) or not isinstance(scenarios, Sequence):
@@ -203,7 +218,7 @@ def _validated(scenarios: Scenario | Sequence[Scenario]) -> list[Scenario]:
     for i, scenario in enumerate(scenarios):
         if not isinstance(scenario, Scenario):
             raise ScenarioError(f"scenarios[{i}] is a {type(scenario).__name__}, not a Scenario")
-        checked.append(Scenario.model_validate(scenario.model_dump(warnings=False)))
+        checked.append(revalidated(scenario))
     return checked
 
 
@@ -211,8 +226,8 @@ def _price_base_year(year: object, first: int, last: int) -> int:
     """The price base year: a whole year within the projection or the CPI record."""
     if year is None:
         return default_price_base_year()
-    record = macro_series("rok_cpi_inflation").index
-    low, high = min(first, int(record.min())), max(last, int(record.max()))
+    record_first, record_last = macro_span("rok_cpi_inflation")
+    low, high = min(first, record_first), max(last, record_last)
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or not low <= year <= high:
         raise ScenarioError(
             f"price_base_year must be a whole year from {low} to {high} (the projection and the "
@@ -228,8 +243,8 @@ class _Macro(ScenarioMacro):
     other currency is converted at its ``by_year``, which may lie past the horizon.
     """
 
-    def get(self, name: str, year: int, why: str) -> float:
-        last = int(self.years[-1])
+    def get(self, name: str, year: int, why: str | Callable[[], str]) -> float:
+        last = self.first + len(self.years) - 1
         if not self.first <= year <= last:
             self.__init__(self.scenario, min(self.first, year), max(last, year))  # type: ignore[misc]
         return super().get(name, year, why)
@@ -239,7 +254,8 @@ def _compile_one(plan: Plan, col: int, scenario: Scenario, base_year: int) -> No
     start, end = scenario.start_year, scenario.end_year
     macro = _Macro(scenario, min(start - 2, base_year), max(end, base_year))
     first_base = scenario.agreements[0].base
-    anchor = published_payment(start - 1)
+    host = scenario.host  # Korea's look-up as it was (tests stand a one-argument function in)
+    anchor = published_payment(start - 1) if host == "korea" else published_payment(start - 1, host)
     if not isinstance(first_base, Money) and anchor is None:
         raise ScenarioError(
             f"scenario {scenario.name!r}: agreements[0].base is {describe_rule(first_base)!r}, which "
@@ -263,7 +279,8 @@ def _compile_one(plan: Plan, col: int, scenario: Scenario, base_year: int) -> No
     if anchor is not None:
         plan.anchor[col] = _anchor_amount(plan, col, anchor, terms[0], macro)
     labels = []
-    for row, term in zip(rows, terms):
+    described: dict[int, str] = {}  # a rule governs many years: describe it once
+    for row, term in zip(rows.tolist(), terms):
         if term.currency != previous_currency and not isinstance(term.step, Money):
             why = f"{term.agreement} moves from {previous_currency} to {term.currency}"
             fx = macro.get("usd_krw", term.year - 1, why)
@@ -271,11 +288,14 @@ def _compile_one(plan: Plan, col: int, scenario: Scenario, base_year: int) -> No
             plan.conversion[row, col] = float(link.value(fx))
             plan.fx_links.append(link)
         previous_currency = term.currency
-        labels.append((term.agreement, describe_rule(term.step)))
+        description = described.get(id(term.step))
+        if description is None:
+            description = described[id(term.step)] = describe_rule(term.step)
+        labels.append((term.agreement, description))
         if term.origin not in plan.origins:
             plan.origins.append(term.origin)
         plan.origin[row, col] = plan.origins.index(term.origin)
-        _compile_step(Cell(plan, int(row), col, term.currency), term, macro)
+        _compile_step(Cell(plan, row, col, term.currency), term, macro)
     plan.labels.append(labels)
     plan.macro_spans.append((macro.first, int(macro.years[-1])))
 
@@ -298,16 +318,17 @@ def _anchor_amount(plan: Plan, col: int, anchor: Money, first: YearTerm, macro: 
 def _compile_step(cell: Cell, term: YearTerm, macro: ScenarioMacro) -> None:
     """Dispatch to the compile function registered for the step's type."""
     step = term.step
-    compiler = next((_COMPILERS[t] for t in type(step).__mro__ if t in _COMPILERS), None)
+    compiler = _COMPILERS.get(type(step)) or next(
+        (_COMPILERS[t] for t in type(step).__mro__ if t in _COMPILERS), None
+    )
     if compiler is None:
         raise SMAModelError(
             f"{type(step).__name__} has no compile function; register one with "
             f"@compiles({type(step).__name__}) in your code (see CONTRIBUTING.md)"
         )
-    for name, target in compiler.cells.items():
-        value = getattr(step, name)
-        if value is not None:
-            cell.set(**{target: value})
+    if compiler.cells:
+        copied = {target: getattr(step, name) for name, target in compiler.cells.items()}
+        cell.set(**{target: value for target, value in copied.items() if value is not None})
     compiler.function(cell, term, macro)
 
 
@@ -346,8 +367,11 @@ def _indexed(cell: Cell, term: YearTerm, macro: ScenarioMacro) -> None:
     """The lagged index (clipped by the engine to cap and floor, copied as they are)."""
     step = term.step
     assert isinstance(step, Indexed)
-    why = f"{term.agreement}'s rule {describe_rule(step)!r} needs it for {term.year}"
-    raw = macro.get(INDEX_SERIES[step.index], term.year - step.lag, why)
+    raw = macro.get(
+        INDEX_SERIES[step.index],
+        term.year - step.lag,
+        lambda: f"{term.agreement}'s rule {describe_rule(step)!r} needs it for {term.year}",
+    )
     cell.set(
         indexed=True,
         index_raw=raw,

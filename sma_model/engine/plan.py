@@ -11,7 +11,9 @@ scenario, and the engine broadcasts it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -19,7 +21,17 @@ import numpy as np
 from sma_model.model.scenario import Scenario
 from sma_model.units import to_other_currency
 
-__all__ = ["CELL_FIELDS", "INDEX_CODES", "MAX_PAYMENT", "FxLink", "Plan", "index_growth"]
+__all__ = [
+    "CELL_FIELDS",
+    "INDEX_CODES",
+    "KEEP_PLANS",
+    "MAX_PAYMENT",
+    "FxLink",
+    "Plan",
+    "index_growth",
+    "keep_plan",
+    "kept_plan",
+]
 
 #: A payment of this or more [in won or dollars] is treated as an overflow.
 MAX_PAYMENT = 1e18
@@ -128,25 +140,25 @@ class Plan:
     phase_linear: np.ndarray
     """Linear (True) or geometric (False) phase-in [bool]."""
     usd: np.ndarray
-    """Payment currency is USD (True) or KRW (False) [bool]."""
+    """Payment currency is USD (True) or the host's own, :meth:`currency_of` (False) [bool]."""
     anchor: np.ndarray
     """The payment before each scenario's first year, in its first currency; NaN if unknown.
 
     Shape ``(n_scenarios,)``."""
     usd_krw: np.ndarray
-    """Won per dollar; NaN where unknown."""
+    """The host's currency per dollar (won; yen, on Japan's fiscal years); NaN where unknown."""
     rok_price: np.ndarray
-    """ROK price level relative to ``price_base_year``; NaN where unknown."""
+    """The host's price level (ROK CPI for Korea) relative to ``price_base_year``; NaN where unknown."""
     us_price: np.ndarray
     """US price level relative to ``price_base_year``; NaN where unknown."""
     defense_budget: np.ndarray
-    """ROK defense budget [KRW]; NaN where unknown."""
+    """The host's defense budget [its currency]; NaN where unknown."""
     troops: np.ndarray
-    """US troops in Korea [persons]; NaN where unknown."""
+    """US troops in the host country [persons]; NaN where unknown."""
     gdp: np.ndarray
-    """ROK nominal GDP [KRW]; NaN where unknown."""
+    """The host's nominal GDP [its currency]; NaN where unknown."""
     npsc_usd: np.ndarray
-    """US non-personnel stationing costs in Korea [USD]; NaN where unknown."""
+    """US non-personnel stationing costs in the host country [USD]; NaN where unknown."""
     price_base_year: int
     """Year whose prices real terms are expressed in."""
     origin: np.ndarray
@@ -181,3 +193,54 @@ class Plan:
         if len(self.names) == self.shape[1]:
             return self.names[column]
         return f"{self.names[0]}, sample {column}"
+
+    def currency_of(self, column: int) -> str:
+        """The host's own currency in scenario ``column``: ``"KRW"`` for Korea, ``"JPY"`` for Japan.
+
+        What a payment is in when ``usd`` is False (sweep plans have one scenario for many samples).
+        """
+        if not self.scenarios:
+            return "KRW"
+        return self.scenarios[column if len(self.scenarios) == self.shape[1] else 0].currency
+
+    def copy(self) -> Plan:
+        """A copy whose arrays and lists can be changed without touching this plan."""
+        values = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, np.ndarray):
+                value = value.copy()
+            elif isinstance(value, list):
+                value = [list(v) if isinstance(v, list) else v for v in value]
+            values[item.name] = value
+        return Plan(**values)
+
+
+#: How many compiled plans :func:`keep_plan` keeps (the most recently used).
+KEEP_PLANS = 64
+_KEPT: OrderedDict[Hashable, tuple[tuple[Any, ...], Plan]] = OrderedDict()
+
+
+def kept_plan(key: Hashable, inputs: tuple[Any, ...]) -> Plan | None:
+    """A copy of the plan kept under ``key``, if it was compiled from these very ``inputs``.
+
+    ``inputs`` (the validated scenarios, what was read of the record) are compared by
+    identity; the copy's arrays and lists are the caller's to change.
+    """
+    kept = _KEPT.get(key)
+    if kept is None or len(kept[0]) != len(inputs) or any(a is not b for a, b in zip(kept[0], inputs)):
+        return None
+    _KEPT.move_to_end(key)
+    return kept[1].copy()
+
+
+def keep_plan(key: Hashable, inputs: tuple[Any, ...], plan: Plan) -> None:
+    """Keep a copy of ``plan``, compiled from ``inputs`` (held, so their ids stay unique).
+
+    Only a plan of at most :data:`KEEP_PLANS` scenarios is kept (sweeps compile their own).
+    """
+    if plan.shape[1] > KEEP_PLANS:
+        return
+    _KEPT[key] = (inputs, plan.copy())
+    while len(_KEPT) > KEEP_PLANS:
+        _KEPT.popitem(last=False)

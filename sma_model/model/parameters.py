@@ -2,7 +2,7 @@
 
 ``"agreements[1].escalation.cap"``, ``"agreements[0].escalation[2022].spread"`` (a rule
 that takes over in 2022), ``"after_expiry.rate"``, ``"assumptions.usd_krw"``,
-``"assumptions.cpi[2030]"``, ``"horizon"``. Paths are checked against the scenario's
+``"assumptions.cpi[2030]"``, ``"horizon"``, ``"host"``. Paths are checked against the scenario's
 own fields; a path that names nothing gets an error listing the closest real ones.
 
 One concept serves sweeps and sensitivity (:func:`resolve_path`: numeric fields) and
@@ -196,11 +196,17 @@ def _agreement_name(index: int, scenario: Scenario | Mapping[str, Any] | None) -
     return f"the {name}" if str(name)[:1].isdigit() else str(name)
 
 
+#: Fields that may be ``None`` in a dump but never hold a number (an agreement's currency).
+_NEVER_NUMBERS = frozenset({"currency", "name", "rule_source", "source", "note"})
+
+
 def numeric_paths(dump: Any, prefix: Parts = ()) -> list[Parts]:
     """Every path in a scenario dump that holds a number, or ``None`` where a number may go."""
     out: list[Parts] = []
     if isinstance(dump, Mapping):
         for key, value in dump.items():
+            if value is None and key in _NEVER_NUMBERS:
+                continue
             out += numeric_paths(value, (*prefix, key))
     elif isinstance(dump, list):
         for i, value in enumerate(dump):
@@ -330,9 +336,16 @@ def with_changes(scenario: Scenario, changes: Mapping[str, Any], name: str | Non
             f"changes must be a mapping of parameter paths to values, not {type(changes).__name__}"
         )
     dump = copy.deepcopy(scenario.model_dump())
+    dump["host"] = scenario.host  # left out of Korea's dumps, a path all the same
     for path, value in changes.items():
         parts = resolve_change(dump, path)
         _set(dump, parts, _plain_value(value))
+    troops = dump["assumptions"].get("troops")
+    moved = dump["host"] != scenario.host and not any(
+        str(p).startswith("assumptions.troops") for p in changes
+    )
+    if moved and troops == (28_500.0 if scenario.host == "korea" else None):
+        del dump["assumptions"]["troops"]  # the old host's default troops: take the new host's
     if name is not None:
         dump["name"] = name
     return type(scenario).model_validate(dump)

@@ -16,8 +16,15 @@ number (:data:`NO_BOOL`): pydantic would read ``rate: yes`` as +100 %.
 
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
+import pickle
+import sys
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -50,9 +57,11 @@ __all__ = [
     "Spread",
     "TermsModel",
     "Year",
+    "attribute_docstrings",
     "describe_rule",
     "register_rule",
     "registered_rules",
+    "revalidated",
     "unregister_rule",
 ]
 
@@ -116,19 +125,107 @@ _UNION_USED: list[bool] = [False]
 
 
 class TermsModel(BaseModel):
-    """Base of every sma_model configuration model: frozen, strict about fields."""
+    """Base of every sma_model configuration model: frozen, strict about fields.
+
+    A field's description is the docstring under it (as pydantic's
+    ``use_attribute_docstrings`` would give, read here once per source file instead of
+    once per class, which made ``import sma_model`` slow); validators and the JSON
+    schema are built on first use (``defer_build``), after the descriptions are set.
+    """
 
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
+        defer_build=True,
         validate_default=True,
     )
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
+        for name, text in attribute_docstrings(cls).items():
+            field = cls.__pydantic_fields__.get(name)
+            if field is not None and field.description is None:
+                field.description = text
         _MODELS.append(cls)
+
+
+M = TypeVar("M", bound=TermsModel)
+#: Validated copies, newest last, by (class, registered rules, pickled dump); see :func:`revalidated`.
+_REVALIDATED: OrderedDict[tuple[Any, ...], tuple[TermsModel, bytes]] = OrderedDict()
+_REVALIDATED_KEPT = 256
+
+
+def revalidated(model: M) -> M:
+    """``model`` validated again from its dump: a checked copy, as ``model_validate`` gives.
+
+    ``model_copy(update=...)`` and edits of a model's lists skip pydantic's checks, so the
+    engine validates what it is given. The same content validates to the same copy, so
+    the last 256 copies are kept, by the exact bytes of the dump (pickled) and the
+    registered rules; a kept copy is handed out only while it still dumps as it did when
+    made, so editing one cannot leak into another projection.
+
+    Raises
+    ------
+    pydantic.ValidationError
+        The content is not valid.
+    """
+    cls = type(model)
+    dump = model.model_dump(warnings=False)
+    try:
+        key: tuple[Any, ...] | None = (cls, tuple(_RULES.values()), pickle.dumps(dump, 5))
+    except Exception:  # a value that cannot be pickled (put there by model_copy): no keeping
+        key = None
+    kept = _REVALIDATED.get(key) if key is not None else None
+    if key is not None and kept is not None and _pickled(kept[0]) == kept[1]:
+        _REVALIDATED.move_to_end(key)
+        return kept[0]  # type: ignore[return-value]
+    copy = cls.model_validate(dump)
+    if key is not None:
+        _REVALIDATED[key] = (copy, _pickled(copy))
+        while len(_REVALIDATED) > _REVALIDATED_KEPT:
+            _REVALIDATED.popitem(last=False)
+    return copy
+
+
+def _pickled(model: BaseModel) -> bytes:
+    return pickle.dumps(model.model_dump(warnings=False), 5)
+
+
+@functools.cache
+def _module_tree(filename: str) -> ast.Module | None:
+    try:
+        return ast.parse(Path(filename).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):  # no source (a zip, a REPL): no descriptions
+        return None
+
+
+def attribute_docstrings(cls: type) -> dict[str, str]:
+    """The docstring written under each annotated attribute in the class body of ``cls``.
+
+    ``x: int = 1`` with the string ``"Text."`` on the next line gives ``{"x": "Text."}`` (cleaned as
+    :func:`inspect.cleandoc` does); a class defined inside a function, or whose source
+    cannot be read, gives ``{}``.
+    """
+    filename = getattr(sys.modules.get(cls.__module__), "__file__", None)
+    tree = _module_tree(filename) if filename else None
+    node: ast.AST | None = tree
+    for part in cls.__qualname__.split("."):
+        body = getattr(node, "body", [])
+        node = next((n for n in body if isinstance(n, ast.ClassDef) and n.name == part), None)
+    if not isinstance(node, ast.ClassDef):
+        return {}
+    found: dict[str, str] = {}
+    for before, after in zip(node.body, node.body[1:]):
+        if (
+            isinstance(before, ast.AnnAssign)
+            and isinstance(before.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            found[before.target.id] = inspect.cleandoc(after.value.value)
+    return found
 
 
 class Rule(TermsModel):

@@ -1,4 +1,4 @@
-"""A scenario: successive agreements, what happens after they expire, assumptions, horizon."""
+"""A scenario: a host, successive agreements, what happens after they expire, assumptions, horizon."""
 
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ from sma_model.model.terms import (
     Schedule,
     TermsModel,
     Year,
-    _check_rule_span,
     describe_rule,
 )
-from sma_model.series import check_text
+from sma_model.series import HOST_CURRENCIES, check_text
+from sma_model.units import either
 
 __all__ = ["AfterExpiry", "Scenario", "YearTerm"]
 
@@ -65,6 +65,10 @@ class Scenario(TermsModel):
     ----------
     name
         A label for tables and plots.
+    host
+        The country paying: ``"korea"`` (the default) or ``"japan"``. Its currency is the
+        one amounts may be in besides dollars (KRW, JPY), its record fills the assumptions,
+        and ``usd_krw`` means its currency per dollar.
     agreements
         Agreements in order of ``start_year``, not overlapping. Years between them, and
         after the last one up to ``horizon``, follow ``after_expiry``.
@@ -79,6 +83,12 @@ class Scenario(TermsModel):
 
     name: str = Field(min_length=1, max_length=200)
     """A label for tables and plots."""
+    host: str = Field(
+        default="korea",
+        exclude_if=lambda host: host == "korea",
+        json_schema_extra={"enum": list(HOST_CURRENCIES)},
+    )
+    """The host country (left out of dumps when it is Korea, so Korea's files stay as they were)."""
     agreements: list[Agreement] = Field(min_length=1)
     """Agreements in order of start year."""
     after_expiry: AfterExpiry = RollOver()
@@ -87,6 +97,11 @@ class Scenario(TermsModel):
     """Macro assumptions."""
     horizon: Year | None = None
     """Last year projected [calendar year]."""
+
+    @property
+    def currency(self) -> str:
+        """The host's own currency: ``"KRW"`` for Korea, ``"JPY"`` for Japan."""
+        return HOST_CURRENCIES[self.host]
 
     @property
     def start_year(self) -> int:
@@ -102,6 +117,55 @@ class Scenario(TermsModel):
     @classmethod
     def _printable_name(cls, name: str) -> str:
         return check_text(name, "name")
+
+    @field_validator("host", mode="before")
+    @classmethod
+    def _known_host(cls, host: object) -> str:
+        key = host.strip().lower() if isinstance(host, str) else host
+        if key not in HOST_CURRENCIES:
+            raise ValueError(
+                f"host: {host!r} is not a host the model projects; choose {either(list(HOST_CURRENCIES))}"
+            )
+        return str(key)
+
+    @model_validator(mode="after")
+    def _check_host(self) -> Scenario:
+        """Amounts in dollars or the host's currency, assumptions in its ranges, no troops of Korea's."""
+        allowed = (self.currency, "USD")
+        for where, code in self._currencies():
+            if code not in allowed:
+                raise ValueError(
+                    f"{where} is in {code!r}, but a {self.host.title()} scenario's amounts are in "
+                    f"{either(allowed)}; set host to the country that pays in {code!r} or change the currency"
+                )
+        self.assumptions.check_host(self.host)
+        if self.host != "korea" and "troops" not in self.assumptions.model_fields_set:
+            # the default, 28,500, is Korea's: another host has no troop number unless given
+            object.__setattr__(self, "assumptions", self.assumptions.model_copy(update={"troops": None}))
+        return self
+
+    def _currencies(self) -> list[tuple[str, str]]:
+        """``(where, code)`` of each currency the terms name: agreements, bases, phase-in targets."""
+        out: list[tuple[str, str]] = []
+        for i, agreement in enumerate(self.agreements):
+            at = f"agreements[{i}] ({agreement.name!r})"
+            if agreement.currency is not None:
+                out.append((f"{at}.currency", agreement.currency))
+            if isinstance(agreement.base, Money):
+                out.append((f"{at}.base", agreement.base.currency))
+            rules = (
+                agreement.escalation
+                if isinstance(agreement.escalation, dict)
+                else {None: agreement.escalation}
+            )
+            for year, rule in rules.items():
+                if isinstance(rule, PhaseIn):
+                    out.append(
+                        (f"{at}.escalation{'' if year is None else f'[{year}]'}.target", rule.target.currency)
+                    )
+        if isinstance(self.after_expiry, PhaseIn):
+            out.append(("after_expiry.target", self.after_expiry.target.currency))
+        return out
 
     @model_validator(mode="after")
     def _check_order_and_horizon(self) -> Scenario:
@@ -129,7 +193,7 @@ class Scenario(TermsModel):
                 rule = [a for a in self.agreements if a.end_year < first][-1].last_rule()
             if isinstance(rule, Schedule) or rule is self.after_expiry:
                 try:
-                    _check_rule_span(rule, first, last)
+                    rule.check_span(first, last)
                 except ValueError as exc:
                     where = "after_expiry" if rule is self.after_expiry else "after_expiry (rolled over)"
                     raise ValueError(
@@ -197,7 +261,7 @@ class Scenario(TermsModel):
             if year in by_year:
                 agreement, first, step, origin = by_year[year]
                 if agreement is not last_agreement:
-                    currency = _agreement_currency(agreement, currency)
+                    currency = _agreement_currency(agreement, currency, self.currency)
                     last_agreement = agreement
                     last_index = cast(int, origin[1])  # ("agreements", index, ...)
                 # set with the agreement just above, or with the same agreement a year before
@@ -231,7 +295,7 @@ def _rule_origin(index: int, agreement: Agreement, first: int | None) -> tuple[s
     return ("agreements", index, "escalation")
 
 
-def _agreement_currency(agreement: Agreement, previous: Currency | None) -> Currency:
+def _agreement_currency(agreement: Agreement, previous: Currency | None, local: str = "KRW") -> Currency:
     if agreement.currency is not None:
         return agreement.currency
     if isinstance(agreement.base, Money):
@@ -245,7 +309,7 @@ def _agreement_currency(agreement: Agreement, previous: Currency | None) -> Curr
         if isinstance(rule, PhaseIn):
             return rule.target.currency
     if previous is None:
-        raise ScenarioError(f"{agreement.name}: cannot tell the currency; give currency='KRW' or 'USD'")
+        raise ScenarioError(f"{agreement.name}: cannot tell the currency; give currency='{local}' or 'USD'")
     return previous
 
 

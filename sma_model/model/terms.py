@@ -7,7 +7,7 @@ rules registered with :func:`~sma_model.model.registry.register_rule` (the five 
 and any a user adds: see CONTRIBUTING.md).
 
 Rates are fractions per year (``0.139`` is +13.9 %). Amounts are in whole units of
-their currency (won or dollars, not billions). The field types and their ranges
+their currency (won, yen or dollars, not billions). The field types and their ranges
 (:data:`~sma_model.model.registry.Growth`, ...) are in :mod:`sma_model.model.registry`.
 """
 
@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from sma_model.model.registry import (
     MAX_YEAR,
@@ -34,7 +35,7 @@ from sma_model.model.registry import (
     describe_rule,
     register_rule,
 )
-from sma_model.series import check_text, unique_year_keys
+from sma_model.series import HOST_CURRENCIES, check_text, unique_year_keys
 from sma_model.units import short_money
 
 __all__ = [
@@ -58,7 +59,15 @@ __all__ = [
     "register_rule",
 ]
 
-Currency = Literal["KRW", "USD"]
+
+def _known_currency(value: object) -> object:  # USD or a host's currency; else name each host's
+    if value != "USD" and value not in HOST_CURRENCIES.values():
+        each = ", or ".join(f"'{c}' or 'USD' in a {h.title()} scenario" for h, c in HOST_CURRENCIES.items())
+        raise PydanticCustomError("literal_error", f"Input should be {each}")
+    return value
+
+
+Currency = Annotated[Literal["KRW", "USD", "JPY"], BeforeValidator(_known_currency)]
 
 
 class Money(TermsModel):
@@ -71,12 +80,12 @@ class Money(TermsModel):
     """
 
     amount: Amount
-    """Amount in whole units of ``currency`` [KRW or USD], greater than zero."""
+    """Amount in whole units of ``currency`` [KRW, JPY or USD], greater than zero."""
     currency: Currency
-    """ISO 4217 code: ``"KRW"`` or ``"USD"``."""
+    """ISO 4217 code: ``"KRW"``, ``"JPY"`` or ``"USD"`` (the scenario's host's currency or dollars)."""
 
     def describe(self) -> str:
-        """``"base ₩1.52 tn"``: the amount as an agreement's first-year payment."""
+        """``"base ₩1.519tn"``, ``"base ¥211bn"``: the amount as an agreement's first-year payment."""
         return f"base {short_money(self.amount, self.currency)}"
 
 
@@ -110,7 +119,7 @@ class Fixed(Rule):
 
 @register_rule
 class Indexed(Rule):
-    """Growth tied to an ROK index, with an optional lag, spread, cap and floor.
+    """Growth tied to a host's index (its CPI, say), with an optional lag, spread, cap and floor.
 
     Year *t*'s growth is ``clip(index[t - lag] + spread, floor, cap)``. The 8th, 9th
     and 12th SMA use ``Indexed(index="cpi", lag=2, cap=...)``; the 11th SMA's later
@@ -120,7 +129,7 @@ class Indexed(Rule):
 
     kind: Literal["indexed"] = "indexed"
     index: Literal["cpi", "defense_budget"]
-    """``"cpi"`` (ROK consumer price inflation) or ``"defense_budget"`` (ROK defense-budget growth)."""
+    """``"cpi"`` (the host's consumer price inflation) or ``"defense_budget"`` (its defense-budget growth)."""
     lag: Annotated[int, Field(ge=0, le=2), NO_BOOL] = 0
     """Years between the index year and the payment year [0, 1 or 2]."""
     cap: Growth | None = None
@@ -268,8 +277,8 @@ class Agreement(TermsModel):
         over from given years. The 11th SMA: ``{2021: Fixed(rate=0.139),
         2022: Indexed(index="defense_budget", lag=1)}``.
     currency
-        Currency the payments are set in. Defaults to the base's currency, else a
-        phase-in target's, else the previous agreement's.
+        Currency the payments are set in, ``"USD"`` or the host's (``"KRW"``, ``"JPY"``).
+        Defaults to the base's currency, else a phase-in target's, else the previous one's.
     """
 
     name: str = Field(min_length=1, max_length=200)
@@ -312,7 +321,7 @@ class Agreement(TermsModel):
     def _reject_bare_numbers(cls, value: object) -> object:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             raise ValueError(
-                "base must be Money(amount=..., currency='KRW'|'USD'), Rise(rate=...) or None, "
+                "base must be Money(amount=..., currency='KRW'|'JPY'|'USD'), Rise(rate=...) or None, "
                 f"not the bare number {value!r}"
             )
         return value
@@ -380,11 +389,6 @@ class Agreement(TermsModel):
         if isinstance(self.escalation, dict):
             return self.escalation[max(self.escalation)]
         return self.escalation
-
-
-def _check_rule_span(rule: Rule, first: int, last: int) -> None:
-    """Raise ``ValueError`` when ``rule`` cannot govern the years ``first``..``last``."""
-    rule.check_span(first, last)
 
 
 def _years_text(years: list[int]) -> str:

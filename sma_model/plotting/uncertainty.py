@@ -37,7 +37,8 @@ def fan_chart(
     bands
         Percentile pairs, outermost first; each is shaded, inner ones darker.
     baseline
-        A projection whose first scenario is drawn on top (the central case).
+        A projection whose first scenario is drawn on top (the central case): dashed,
+        narrower than the median and marked at each year, so it shows where they coincide.
     label
         Legend label of the median line.
 
@@ -61,7 +62,9 @@ def fan_chart(
             linewidth=0,
             label=f"{low:g}th-{high:g}th percentile",
         )
-    ax.plot(years, table["p50"], color="C0", label=label)
+    # the median is wide and solid, the central case narrow, dashed and marked at each year:
+    # the two often coincide (the central case is the median of symmetric shocks), and both show
+    ax.plot(years, table["p50"], color="C0", linewidth=3.2, label=label)
     if baseline is not None:
         rows = baseline.scenario(baseline.names[0])
         ax.plot(
@@ -69,6 +72,9 @@ def fan_chart(
             rows[f"payment_{currency.lower()}"] / scale,
             color="C1",
             linestyle="--",
+            linewidth=1.4,
+            marker="o",
+            markersize=4,
             label=baseline.names[0],
         )
     ax.set_ylabel(f"payment [{unit}, nominal]")

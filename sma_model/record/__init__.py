@@ -14,6 +14,7 @@ from __future__ import annotations
 from sma_model._files import data_dir
 from sma_model.record import _schema as _schema_module
 from sma_model.record import agreements as _agreements_module
+from sma_model.record import hosts as _hosts_module
 from sma_model.record import macro as _macro_module
 from sma_model.record import payments as _payments_module
 from sma_model.record import presets
@@ -58,6 +59,8 @@ def clear_cache() -> None:
         _payments_module._payments,
         _macro_module._macro,
         _macro_module._macro_series,
+        _hosts_module._macro_series,
+        _payments_module._host_published,
         presets._presets,
         _schema_module.package,
         _schema_module._table,

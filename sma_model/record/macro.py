@@ -10,7 +10,9 @@ checked against them on load (a CPI of 230 or a year 99999 is a
 from __future__ import annotations
 
 import functools
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sma_model.errors import DataError
@@ -18,7 +20,7 @@ from sma_model.record._reading import in_range, number, path_of, read_csv
 from sma_model.record._reading import year as read_year
 from sma_model.series import RECORD_COLUMNS, RECORD_RANGES, RECORD_SCALES
 
-__all__ = ["macro", "macro_series"]
+__all__ = ["macro", "macro_read", "macro_series", "macro_span", "macro_values"]
 
 
 @functools.cache
@@ -91,3 +93,58 @@ def macro_series(series: str) -> pd.Series:
     Percent becomes a fraction (``2.1`` → ``0.021``) and KRW trillion becomes KRW.
     """
     return _macro_series(series).copy()
+
+
+#: Per series, the record's values on every year from its first to its last (NaN in a gap),
+#: beside the ``_macro_series`` result they were read from (refreshed after ``clear_cache``).
+_DENSE: dict[str, tuple[pd.Series, int, np.ndarray]] = {}
+
+
+def _dense(series: str) -> tuple[int, np.ndarray]:
+    """The first year of ``series`` and its values on every year to its last, NaN in a gap."""
+    source = _macro_series(series)
+    cached = _DENSE.get(series)
+    if cached is not None and cached[0] is source:
+        return cached[1], cached[2]
+    years = source.index.to_numpy(dtype=np.int64)
+    first = int(years.min())
+    values = np.full(int(years.max()) - first + 1, np.nan)
+    values[years - first] = source.to_numpy(dtype=float)
+    values.setflags(write=False)
+    _DENSE[series] = (source, first, values)
+    return first, values
+
+
+def macro_span(series: str) -> tuple[int, int]:
+    """The first and last year of a macro series in the record [calendar years]."""
+    first, values = _dense(series)
+    return first, first + len(values) - 1
+
+
+def macro_values(series: str, years: Any) -> np.ndarray:
+    """Values of one macro series in model units for ``years``, NaN where the record has none.
+
+    The same numbers as ``macro_series(series).reindex(years)``, read from arrays cached
+    once per record, so a projection does no pandas look-up.
+
+    Parameters
+    ----------
+    series
+        A record column, e.g. ``"rok_cpi_inflation"``.
+    years
+        Calendar years, an int array of any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, the shape of ``years``; a fraction for percent series, KRW for ₩ trillion.
+    """
+    first, values = _dense(series)
+    offset = np.asarray(years, dtype=np.int64) - first
+    inside = (offset >= 0) & (offset < len(values))
+    return np.where(inside, values[np.where(inside, offset, 0)], np.nan)
+
+
+def macro_read() -> tuple[Any, ...]:
+    """What was read of the macro record: new objects after ``clear_cache`` (compare by identity)."""
+    return (_macro(),)

@@ -8,6 +8,7 @@ every year against :data:`sma_model.series.RECORD_YEARS`, both read from
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,12 +17,12 @@ from sma_model.errors import DataError
 from sma_model.model.terms import Money
 from sma_model.record._reading import in_range, number, path_of, read_csv
 from sma_model.record._reading import year as read_year
-from sma_model.record.hosts import host_support
-from sma_model.record.macro import macro_series
+from sma_model.record.hosts import host, host_support
+from sma_model.record.macro import macro_read, macro_series
 from sma_model.series import PAYMENT_RANGES
 from sma_model.units import BILLION, MILLION, check_currency, to_krw, to_usd
 
-__all__ = ["STATUSES", "payment_series", "payments", "published_payment"]
+__all__ = ["STATUSES", "payment_series", "payments", "published_payment", "record_read"]
 
 #: What a payment row's figure is: ``published`` (an amount a primary or press source
 #: gives), ``derived`` (not published: the agreement's rule applied to the record, with the
@@ -150,14 +151,61 @@ def payment_series(currency: str, derived: bool = False) -> pd.Series:
     return values.dropna().rename(f"payment_{code.lower()}")
 
 
-def published_payment(year: int) -> Money | None:
-    """The published payment of ``year`` in its published currency, or None (also for a derived year)."""
+#: The published payment of each year, beside the ``_payments`` frame it was read from
+#: (refreshed after ``clear_cache``): a projection looks one up without pandas.
+_PUBLISHED: list[tuple[pd.DataFrame, dict[int, Money | None]]] = []
+
+
+def _published() -> dict[int, Money | None]:
     frame = _payments()
-    row = frame.loc[frame["year"] == year]
-    if row.empty:
-        return None
-    row = row.iloc[0]
-    column = "payment_usd" if row["currency"] == "USD" else "payment_krw"
-    if np.isnan(row[column]):
-        return None
-    return Money(amount=float(row[column]), currency=row["currency"])
+    if _PUBLISHED and _PUBLISHED[0][0] is frame:
+        return _PUBLISHED[0][1]
+    found: dict[int, Money | None] = {}
+    columns = (frame[c].tolist() for c in ("year", "currency", "payment_usd", "payment_krw"))
+    for year, currency, usd, krw in zip(*columns):
+        amount = usd if currency == "USD" else krw
+        found[int(year)] = None if np.isnan(amount) else Money(amount=float(amount), currency=currency)
+    _PUBLISHED[:] = [(frame, found)]
+    return found
+
+
+def published_payment(year: int, country: str = "korea") -> Money | None:
+    """The published payment of ``year`` in its published currency, or None (also for a derived year).
+
+    Parameters
+    ----------
+    year : int
+        A calendar year (Korea) or the fiscal year starting in it (Japan).
+    country : str
+        ``"korea"`` (``data/payments.csv``) or another host whose payments the model
+        projects: Japan's is the yearly amount of the special measures agreement in force
+        (``hosts/japan/support.csv``, ``item == "total"``, ``basis == "per_year"``): FY2021
+        ¥201.7bn, FY2022-26 about ¥211bn a year [JPY].
+    """
+    if country == "korea":
+        return _published().get(year)
+    return _host_published(host(country).name).get(year)
+
+
+@functools.cache  # per host, until record.clear_cache
+def _host_published(name: str) -> dict[int, Money]:
+    """A host's yearly payments from its support record: the agreement in force each year."""
+    frame = host_support(name)
+    currency = host(name).currency
+    column = f"amount_{currency.lower()}_bn"
+    if column not in frame:
+        raise DataError(f"{name}'s support record has no {column} (yearly amounts in billions of {currency})")
+    found: dict[int, Money] = {}
+    yearly = frame[(frame["item"] == "total") & (frame["basis"] == "per_year")]
+    for first, last, amount in zip(yearly["first_fiscal_year"], yearly["last_fiscal_year"], yearly[column]):
+        for year in range(int(first), int(last) + 1):
+            found[year] = Money.model_validate({"amount": float(amount) * BILLION, "currency": currency})
+    return found
+
+
+def record_read() -> tuple[Any, ...]:
+    """What was read of the payments and macro record: new objects after ``clear_cache``.
+
+    Caches of results built from the record (compiled plans) compare these by identity.
+    """
+    return (_payments(), *macro_read())

@@ -45,7 +45,8 @@ def names() -> list[str]:
 
 
 def get(name: str) -> Scenario:
-    """The preset scenario called ``name``.
+    """The preset scenario called ``name``: a copy of its own, so editing one (a list inside
+    it) changes no other.
 
     Raises
     ------
@@ -53,7 +54,7 @@ def get(name: str) -> Scenario:
         No preset has that name (the message lists the known ones).
     """
     try:
-        return _presets()[name][1]
+        return _presets()[name][1].model_copy(deep=True)
     except KeyError:
         raise UnknownPresetError(f"no preset {name!r}; known presets: {', '.join(names())}") from None
 

@@ -12,11 +12,14 @@ Each compiles the scenario once and runs every sample through the same engine as
 - :mod:`~sma_model.sweeps.sketch`: the mergeable quantile sketch behind streamed
   percentiles (``keep="stats"``), with its stated error bound;
 - :mod:`~sma_model.sweeps.results`: :class:`SweepResult`, :class:`MonteCarloResult`;
-- :mod:`~sma_model.sweeps.sensitivity`: one-at-a-time swings and Sobol' indices.
+- :mod:`~sma_model.sweeps.sensitivity`: one-at-a-time swings and Sobol' indices;
+- :mod:`~sma_model.sweeps.discovery`: :func:`discover`, scenario discovery (PRIM boxes),
+  on :mod:`~sma_model.sweeps.peeling`, the peeling and pasting.
 """
 
 from __future__ import annotations
 
+from sma_model.sweeps.discovery import PrimResult, discover
 from sma_model.sweeps.processes import AR1, Bootstrap, LogRandomWalk, Normal
 from sma_model.sweeps.results import MonteCarloResult, SweepResult
 from sma_model.sweeps.sensitivity import OneAtATime, SobolIndices, one_at_a_time, sobol
@@ -29,8 +32,10 @@ __all__ = [
     "MonteCarloResult",
     "Normal",
     "OneAtATime",
+    "PrimResult",
     "SobolIndices",
     "SweepResult",
+    "discover",
     "monte_carlo",
     "one_at_a_time",
     "sobol",

@@ -16,7 +16,6 @@ of the modified scenario.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,8 +23,9 @@ from typing import Any
 import numpy as np
 
 from sma_model.engine.compile import compile_plan, swept_cells
-from sma_model.engine.macro import default_price_base_year, extend_levels, relative_price, resolve
-from sma_model.engine.plan import CELL_FIELDS, INDEX_CODES, Plan, index_growth
+from sma_model.engine.macro import default_price_base_year, resolve
+from sma_model.engine.plan import INDEX_CODES, index_growth
+from sma_model.engine.run import STEP_FIELDS, Rows, row_all, row_any
 from sma_model.errors import SweepError
 from sma_model.model.parameters import Parts, format_path, scenario_with
 from sma_model.model.scenario import Scenario
@@ -65,11 +65,10 @@ def classify(scenario: Scenario, parts: Parts) -> Parameter:
 
 
 def _step_at(scenario: Scenario, origin: Parts) -> Any:
-    """The base or rule at ``origin`` when it is where a year's step sits, else None.
+    """The base or rule at ``origin`` when a year's step sits there, else None.
 
-    Steps sit at ``agreements[i].base``, ``agreements[i].escalation``,
-    ``agreements[i].escalation[year]`` and ``after_expiry`` (see ``YearTerm.origin``).
-    """
+    Steps sit at ``agreements[i].base``, ``agreements[i].escalation[, year]`` and
+    ``after_expiry`` (see ``YearTerm.origin``)."""
     is_base = len(origin) == 3 and origin[0] == "agreements" and origin[2] == "base"
     in_agreement = origin[:1] == ("agreements",) and origin[2:3] == ("escalation",)
     is_rule = (in_agreement and len(origin) in (3, 4)) or origin == ("after_expiry",)
@@ -135,44 +134,36 @@ class Binder:
         self.macro_years = np.arange(first, last + 1)
         swept_macro = [str(p.parts[1]) for p in self.parameters if p.target == "macro"]
         self.macro_series = list(dict.fromkeys([*swept_macro, *macro_series]))
-        # per series, (n_macro_years, n_groups): the values known without the constant (NaN = filled by it)
-        self.known = {
-            name: np.stack(
-                [
-                    resolve(s.assumptions.model_copy(update={name: None}), name, self.macro_years)
-                    for s in scenarios
-                ],
-                axis=1,
-            )
-            for name in self.macro_series
-        }
-        self._set_draw_span(scenarios, last)
-        self.budget_levels = np.stack(
-            [resolve(s.assumptions, "defense_budget", self.macro_years) for s in scenarios], axis=1
-        )
+        self._set_spans(scenarios, last)
 
-    def _set_draw_span(self, scenarios: Sequence[Scenario], last: int) -> None:
-        """The years Monte Carlo draws, their known values and the value known before them.
+    def _set_spans(self, scenarios: Sequence[Scenario], last: int) -> None:
+        """What is known of each series: on the plan's years, the drawn years, and before those.
 
-        The span is fixed by the scenarios and the record, never by the chosen price base
-        year: from two years before the start (lagged indices) or the record's price year,
-        whichever is first, to the last year a rule reads.
+        ``known[series]`` ``(n_macro_years, n_groups)``: values known without the constant
+        (NaN: filled by it). ``draw_years``: the years Monte Carlo draws, never moved by the
+        price base year: from two years before the start (lagged indices) or the record's
+        price year, whichever is first, to the last year a rule reads; ``draw_known`` their
+        known values, ``last_known`` the last one before them, where a path starts.
         """
         record_year = default_price_base_year()
         last_end = max(s.end_year for s in scenarios)
         rules_last = last_end if last == self.plan.price_base_year else last
         first = min(min(s.start_year for s in scenarios) - 2, record_year)
         self.draw_years = np.arange(first, max(rules_last, record_year) + 1)
-        self.draw_known = {
-            name: resolve(scenarios[0].assumptions.model_copy(update={name: None}), name, self.draw_years)
-            for name in self.macro_series
-        }
         self.draw_rows = np.isin(self.macro_years, self.draw_years)
-        # the last value known before the drawn span, where a Monte Carlo path starts from
-        earlier = np.arange(MIN_YEAR - 5, first)
-        self.last_known = {}
+        low = min(MIN_YEAR - 5, int(self.macro_years[0]), first)
+        span = np.arange(low, max(int(self.macro_years[-1]), int(self.draw_years[-1])) + 1)
+        on_macro, on_draw = self.macro_years - low, self.draw_years - low
+        self.known, self.draw_known, self.last_known = {}, {}, {}
         for name in self.macro_series:
-            before = resolve(scenarios[0].assumptions.model_copy(update={name: None}), name, earlier)
+            values = resolve(scenarios[0].assumptions.model_copy(update={name: None}), name, span)
+            others = [
+                resolve(s.assumptions.model_copy(update={name: None}), name, self.macro_years)
+                for s in scenarios[1:]
+            ]
+            self.known[name] = np.stack([values[on_macro], *others], axis=1)
+            self.draw_known[name] = values[on_draw]
+            before = values[: first - low]
             before = before[np.isfinite(before)]
             self.last_known[name] = float(before[-1]) if len(before) else float("nan")
 
@@ -222,121 +213,188 @@ class Binder:
         values: Mapping[str, np.ndarray],
         n: int,
         macro_paths: Mapping[str, np.ndarray] | None = None,
-        deflators: bool = True,
-    ) -> Plan:
-        """The plan of ``n`` samples.
+    ) -> Rows:
+        """The plan of ``n`` samples, a row per year, as the yearly step reads it.
 
-        Parameters
-        ----------
-        values
-            Parameter path → sample values, shape ``(n,)``.
-        n
-            Number of samples.
-        macro_paths
-            Assumption name → yearly values over :attr:`macro_years`, shape
-            ``(n_macro_years, n)`` (Monte Carlo).
-        deflators
-            Also bind the price levels, defense budget and troops (used for real terms and
-            shares). With False, those arrays are left unknown (NaN) when a series they
-            derive from is swept: a run of payments only does not pay for them.
+        ``values``: parameter path → sample values, shape ``(n,)``; ``macro_paths``:
+        assumption name → yearly values over :attr:`macro_years`, ``(n_macro_years, n)``
+        (Monte Carlo). A swept value stays one vector that each year it governs refers to
+        (see :class:`~sma_model.engine.run.Rows`); other years keep the compiled row,
+        shape ``(1,)``. Besides the step's fields the rows hold ``usd``, ``usd_krw`` (as
+        drawn outside a sample's span: mask with ``active``) and ``active``.
         """
         plan = self.plan
         group = self.groups(values, n)
-        arrays = {f: getattr(plan, f) if group is None else getattr(plan, f)[:, group] for f in CELL_FIELDS}
-        anchor = plan.anchor if group is None else plan.anchor[group]
+        cells = {f: _rows(getattr(plan, f), group) for f in _BOUND_FIELDS}
+        anchor = _gather(np.asarray(plan.anchor, dtype=float), group)
+        changed: set[int] = set()
         for p in self.parameters:
             if p.target in ("macro", "structure") or p.origin not in self.origin_ids:
                 continue  # a rule that governs no year of the horizon changes nothing
-            cells = arrays["origin"] == self.origin_ids[p.origin]
-            arrays[p.target] = np.where(cells, values[p.path][None, :], arrays[p.target])
-        series = {}
+            rows = _overwrite(cells[p.target], cells["origin"], self.origin_ids[p.origin], values[p.path])
+            if p.target == "spread":
+                changed |= rows
+        series: dict[str, list[np.ndarray]] = {}
         for p in self.parameters:
             if p.target == "macro":
                 name = str(p.parts[1])
-                known = self.known[name] if group is None else self.known[name][:, group]
-                series[name] = np.where(np.isnan(known), values[p.path][None, :], known)
-        series.update(macro_paths or {})
-        anchor = self._bind_macro(arrays, anchor, series, group, n, deflators)
-        if series or any(p.target == "spread" for p in self.parameters):
-            growth = index_growth(arrays["index_raw"], arrays["spread"])
-            arrays["index_value"] = np.where(arrays["indexed"], growth, 0.0)
-        _check_cap_floor(arrays, values, self.parameters)
-        return dataclasses.replace(plan, anchor=anchor, **arrays)
+                series[name] = [_fill(_gather(row, group), values[p.path]) for row in self.known[name]]
+        series.update({name: list(paths) for name, paths in (macro_paths or {}).items()})
+        changed |= self._bind_index(cells, series, n)
+        _index_values(cells, changed)
+        if "usd_krw" in series:
+            anchor = self._bind_fx(cells, anchor, series["usd_krw"], group)
+        _check_cap_floor(cells, values, self.parameters, n)
+        return Rows(n, anchor, cells)
 
-    def _bind_macro(
-        self,
-        arrays: dict[str, np.ndarray],
-        anchor: np.ndarray,
-        series: Mapping[str, np.ndarray],
-        group: np.ndarray | None,
-        n: int,
-        deflators: bool,
-    ) -> np.ndarray:
-        plan, first = self.plan, int(self.macro_years[0])
-        rows = plan.years - first
-        active = arrays["active"]
-
-        def on_active(values: np.ndarray) -> np.ndarray:
-            return values if active.all() else np.where(active, values, np.nan)
-
+    def _bind_index(
+        self, cells: dict[str, list[np.ndarray]], series: Mapping[str, list[np.ndarray]], n: int
+    ) -> set[int]:
+        """Write the lagged index of each indexed year from the bound series; the rows changed."""
+        first, last = int(self.macro_years[0]), len(self.macro_years) - 1
+        changed = set()
         for name, code in (
             ("cpi", INDEX_CODES["cpi"]),
             ("defense_budget_growth", INDEX_CODES["defense_budget"]),
         ):
-            if name in series:
-                lagged = np.clip(
-                    plan.years[:, None] - arrays["index_lag"] - first, 0, len(self.macro_years) - 1
-                )
-                if lagged.shape[1] == 1:  # one structure: whole rows, cheaper than take_along_axis
-                    taken = series[name][lagged[:, 0]]
-                else:
-                    taken = np.take_along_axis(series[name], lagged, axis=0)
-                arrays["index_raw"] = np.where(arrays["index_code"] == code, taken, arrays["index_raw"])
-        derived = [("cpi", "rok_price"), ("us_cpi", "us_price"), ("defense_budget_growth", "defense_budget")]
-        derived.append(("troops", "troops"))
-        for name, target in derived:
             if name not in series:
                 continue
-            if not deflators:
-                arrays[target] = np.full((len(plan.years), 1), np.nan)
-            elif target == "defense_budget":
-                levels = self.budget_levels if group is None else self.budget_levels[:, group]
-                arrays[target] = on_active(extend_levels(levels, series[name])[rows])
-            elif target == "troops":
-                arrays[target] = on_active(series[name][rows])
+            rows = series[name]
+            for t, year in enumerate(self.plan.years):
+                follows = cells["index_code"][t] == code
+                if not row_any(follows):
+                    continue
+                lag = cells["index_lag"][t]
+                if lag.size == 1:
+                    taken = rows[min(max(int(year - lag[0] - first), 0), last)]
+                else:  # structures with different lags
+                    at = np.clip(year - lag - first, 0, last)
+                    taken = np.empty(n)
+                    for row in np.unique(at):
+                        np.copyto(taken, np.broadcast_to(rows[row], (n,)), where=at == row)
+                raw = cells["index_raw"]
+                raw[t] = taken if row_all(follows) else np.where(follows, taken, raw[t])
+                changed.add(t)
+        return changed
+
+    def _bind_fx(
+        self,
+        cells: dict[str, list[np.ndarray]],
+        anchor: np.ndarray,
+        fx: list[np.ndarray],
+        group: np.ndarray | None,
+    ) -> np.ndarray:
+        """Write the bound exchange rates, and redo the amounts converted at them."""
+        first = int(self.macro_years[0])
+        cells["usd_krw"] = [fx[year - first] for year in self.plan.years]
+        for link in self.plan.fx_links:
+            value = link.value(fx[link.year - first])
+            if group is not None:
+                samples = group == link.col
+                if not samples.any():
+                    continue
+                old = anchor if link.field == "anchor" else cells[link.field][link.row]
+                value = np.where(samples, value, old)
+            if link.field == "anchor":
+                anchor = value
             else:
-                price = relative_price(series[name], self.macro_years, plan.price_base_year)
-                arrays[target] = on_active(price[rows])
-        if "usd_krw" in series:
-            fx = series["usd_krw"]
-            arrays["usd_krw"] = on_active(fx[rows])
-            if plan.fx_links:
-                anchor = np.array(np.broadcast_to(anchor, (n,)))
-                for name in {link.field for link in plan.fx_links} - {"anchor"}:
-                    arrays[name] = np.array(np.broadcast_to(arrays[name], (len(plan.years), n)))
-            for link in plan.fx_links:
-                samples = slice(None) if group is None else np.flatnonzero(group == link.col)
-                rate = np.broadcast_to(fx[link.year - first], (n,))[samples]
-                value = link.value(rate)
-                if link.field == "anchor":
-                    anchor[samples] = value
-                else:
-                    arrays[link.field][link.row, samples] = value
+                cells[link.field][link.row] = value
         return anchor
 
 
+#: The plan arrays a bound chunk carries: the step's, what a chunk converts and masks with,
+#: and the provenance that says which cells a swept value reaches.
+_BOUND_FIELDS = (
+    *STEP_FIELDS,
+    "usd",
+    "usd_krw",
+    "active",
+    "origin",
+    "index_code",
+    "index_lag",
+    "index_raw",
+    "spread",
+)
+
+
+def _gather(row: np.ndarray, group: np.ndarray | None) -> np.ndarray:
+    """A compiled row (one value per structure) for the samples of ``group``: ``(1,)`` if uniform."""
+    if row.size == 1:
+        return row
+    if group is None or (row == row[0]).all() or np.isnan(row).all():
+        return row[:1]
+    return row[group]
+
+
+def _rows(array: np.ndarray, group: np.ndarray | None) -> list[np.ndarray]:
+    """The rows of a compiled ``(n_years, n_structures)`` array for the samples of ``group``."""
+    if group is None or array.shape[1] == 1:
+        return list(array)
+    return [_gather(row, group) for row in array]
+
+
+def _fill(known: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """A macro year: the known value, or the sample's constant where none is known (NaN)."""
+    unknown = np.isnan(known)
+    if unknown.all():
+        return vector
+    return np.where(unknown, vector, known) if unknown.any() else known
+
+
+def _overwrite(rows: list[np.ndarray], origin: list[np.ndarray], code: int, vector: np.ndarray) -> set[int]:
+    """Write ``vector`` into the cells whose rule is ``code``; the rows changed."""
+    changed = set()
+    for t, where in enumerate(origin):
+        cells = where == code
+        if row_all(cells):
+            rows[t] = vector
+        elif row_any(cells):
+            rows[t] = np.where(cells, vector, rows[t])
+        else:
+            continue
+        changed.add(t)
+    return changed
+
+
+def _index_values(cells: dict[str, list[np.ndarray]], changed: set[int]) -> None:
+    """Redo the index plus spread of the rows whose index or spread was bound.
+
+    A vector shared by several years (a swept CPI constant, say) gives one sum for all of
+    them, computed once.
+    """
+    done: dict[tuple[object, object], np.ndarray] = {}
+    for t in sorted(changed):
+        raw, spread, indexed = cells["index_raw"][t], cells["spread"][t], cells["indexed"][t]
+        key = (_identity(raw), _identity(spread))
+        if key not in done:
+            done[key] = index_growth(raw, spread)
+        growth = done[key]
+        cells["index_value"][t] = growth if row_all(indexed) else np.where(indexed, growth, 0.0)
+
+
+def _identity(row: np.ndarray) -> object:
+    """What makes two rows the same: the value of a shared row, the object of a vector."""
+    return float(row[0]) if row.size == 1 else id(row)
+
+
 def _check_cap_floor(
-    arrays: Mapping[str, np.ndarray], values: Mapping[str, np.ndarray], params: list
+    cells: Mapping[str, list[np.ndarray]], values: Mapping[str, np.ndarray], params: list, n: int
 ) -> None:
     """Caps and floors swept together can cross inside their ranges: refuse such samples."""
     targets = {p.target for p in params}
     if not {"cap", "floor"} <= targets and not ({"cap", "floor"} & targets and "structure" in targets):
         return  # one side fixed: the end checks already compared it with the swept side
-    crossed = arrays["indexed"] & (arrays["cap"] < arrays["floor"])
-    if crossed.any():
-        sample = int(np.argwhere(crossed)[0][1])
-        shown = ", ".join(f"{k}={float(v[sample]):g}" for k, v in values.items())
-        raise SweepError(
-            f"a sample sets a cap below its floor ({shown}); every sample's cap must be at least its "
-            "floor: narrow the ranges or sweep them on a grid that keeps cap >= floor"
-        )
+    seen = set()
+    for t, indexed in enumerate(cells["indexed"]):
+        key = (_identity(indexed), _identity(cells["cap"][t]), _identity(cells["floor"][t]))
+        if not row_any(indexed) or key in seen:
+            continue  # years sharing a cap and a floor vector are compared once
+        seen.add(key)
+        crossed = indexed & (cells["cap"][t] < cells["floor"][t])
+        if crossed.any():
+            sample = int(np.argmax(np.broadcast_to(crossed, (n,))))
+            shown = ", ".join(f"{k}={float(v[sample]):g}" for k, v in values.items())
+            raise SweepError(
+                f"a sample sets a cap below its floor ({shown}); every sample's cap must be at least its "
+                "floor: narrow the ranges or sweep them on a grid that keeps cap >= floor"
+            )

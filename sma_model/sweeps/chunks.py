@@ -3,12 +3,15 @@
 Chunks run on a small pool of threads (numpy releases the GIL in its array operations,
 so two chunks overlap on two cores), with a progress bar when the run looks long, or as
 ``dask.delayed`` tasks; either way each chunk is the same :func:`run_chunk`, so the
-results do not depend on the backend, the number of workers or the chunk size.
+results do not depend on the backend, the number of workers or the chunk size. A chunk's
+years are stepped by :func:`~sma_model.sweeps.summaries.step_chunk` (numpy) or, with
+``kernel="numba"``, by :func:`~sma_model.engine.kernel_numba.fused_summaries`; on the
+local backend both write kept paths, parameters and outcomes straight into the result's
+preallocated arrays (:attr:`ChunkSpec.out`, :attr:`ChunkSpec.table`).
 
-Before anything runs, :func:`estimate_memory` works out what the run will hold (the
-per-sample rows, the yearly paths, the draws, the chunks in flight) and
-:func:`check_memory` refuses a run above ``max_memory``: by default
-:data:`MEMORY_FRACTION` of the memory available when the run starts.
+Before anything runs, :func:`~sma_model.sweeps.memory.estimate_memory` works out what
+the run will hold and :func:`~sma_model.sweeps.memory.check_memory` refuses a run above
+``max_memory`` (see :mod:`sma_model.sweeps.memory`).
 """
 
 from __future__ import annotations
@@ -26,22 +29,32 @@ from typing import Any, cast
 import numpy as np
 
 from sma_model._version import __version__
-from sma_model.engine.plan import MAX_PAYMENT
-from sma_model.engine.run import iter_levels
-from sma_model.errors import NonFiniteResultError, SweepError
+from sma_model.engine.kernel_numba import available, fused_summaries
+from sma_model.engine.run import Rows
+from sma_model.errors import SweepError
 from sma_model.model.scenario import Scenario
 from sma_model.sweeps.binding import Binder
+from sma_model.sweeps.memory import (
+    LOCAL_WORKERS,
+    MEMORY_FRACTION,
+    available_memory,
+    check_memory,
+    estimate_memory,
+)
 from sma_model.sweeps.results import SweepResult, finite_amount
 from sma_model.sweeps.sampling import RNG_BLOCK, MonteCarloSampler
 from sma_model.sweeps.sketch import Stats
-from sma_model.units import to_krw, to_usd
+from sma_model.sweeps.summaries import OUTCOMES, SuspectSum, identity, step_chunk
 
 __all__ = [
+    "KERNEL_VARIABLE",
     "MEMORY_FRACTION",
+    "OUTCOMES",
     "ChunkResult",
     "ChunkSpec",
     "available_memory",
     "check_memory",
+    "choose_kernel",
     "estimate_memory",
     "execute",
     "run_chunk",
@@ -49,14 +62,8 @@ __all__ = [
 
 #: A run expected to take longer than this shows a progress bar [s].
 PROGRESS_AFTER = 2.0
-#: Chunks run at once on the local backend (threads): one per core, at most two, so a
-#: run's memory stays within a few chunks.
-LOCAL_WORKERS = max(1, min(2, os.cpu_count() or 1))
-#: A run may use at most this share of the memory available when it starts (unless
-#: ``max_memory`` says otherwise).
-MEMORY_FRACTION = 0.8
-#: Bytes a chunk in flight holds per sample and year: bound plan arrays, draws, levels.
-_WORKING_BYTES = 8 * 12
+#: The environment variable that picks the default kernel: ``numpy`` or ``numba``.
+KERNEL_VARIABLE = "SMA_MODEL_KERNEL"
 
 
 @dataclass
@@ -69,6 +76,13 @@ class ChunkSpec:
     currency: str
     keep: str
     keep_draws: bool = False
+    out: np.ndarray | None = None
+    """Where the chunks write kept paths, shape ``(n_years, n)`` (local backend only)."""
+    kernel: str = "numpy"
+    """``"numpy"`` or ``"numba"`` (see :mod:`sma_model.engine.kernel_numba`)."""
+    table: np.ndarray | None = None
+    """The result's float columns, shape ``(n_parameters + 5, n)``: the parameters, then
+    :data:`OUTCOMES` (local backend only; the chunks write their outcomes into it)."""
 
 
 @dataclass
@@ -83,70 +97,58 @@ class ChunkResult:
     stats: Stats | None = None
 
 
-def run_chunk(spec: ChunkSpec, lo: int, hi: int) -> ChunkResult:  # long: one pass keeps every summary
-    """Bind samples ``lo:hi`` into a plan and run it through :func:`~sma_model.engine.run.iter_levels`."""
+def run_chunk(spec: ChunkSpec, lo: int, hi: int) -> ChunkResult:
+    """Bind samples ``lo:hi`` into a plan and run it through :func:`~sma_model.engine.run.iter_rows`.
+
+    With ``spec.out`` (kept paths on the local backend), the chunk's paths are written
+    into its columns ``lo:hi`` and not returned.
+    """
     binder, n = spec.binder, hi - lo
     values = spec.sampler.take(lo, hi)
     draws = None
     if isinstance(spec.sampler, MonteCarloSampler):
         draws = binder.draw_macro(spec.sampler, lo, hi)
-    plan = binder.bind(values, n, draws, deflators=False)  # summaries are nominal
-    in_usd = spec.currency == "USD"
-    n_years = len(plan.years)
-    totals = {"krw": np.zeros(n), "usd": np.zeros(n)}
-    finals = {"krw": np.full(n, np.nan), "usd": np.full(n, np.nan)}
-    first_over = np.zeros(n, dtype=np.int32)
-    paths = np.empty((n_years, n)) if spec.keep == "paths" else None
-    stats = Stats.empty(n_years) if spec.keep == "stats" else None
-    # a 2-D array reduced along an axis is an array: numpy's stubs do not know the shape
-    usd_rows = cast(np.ndarray, plan.usd.any(axis=1)), cast(np.ndarray, plan.usd.all(axis=1))
-    all_active = cast(np.ndarray, plan.active.all(axis=1))
-    # the final payment is each sample's last active year: copy a year unless a later one overwrites it
-    record_final = np.array([t == n_years - 1 or not all_active[t + 1 :].all() for t in range(n_years)])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for t, level in iter_levels(plan):
-            if not level.max() < MAX_PAYMENT:  # also catches NaN
-                bad = int(np.argmax(~(level < MAX_PAYMENT)))
-                raise NonFiniteResultError(
-                    f"sample {lo + bad}: the payment for {plan.years[t]} is {level[bad]:g}, beyond what "
-                    f"the engine can represent (limit {MAX_PAYMENT:g}); check the ranges"
-                )
-            fx = plan.usd_krw[t]
-            # one currency for every sample (the usual case) skips the elementwise choice
-            paid_in_usd = plan.usd[t] if usd_rows[0][t] and not usd_rows[1][t] else bool(usd_rows[1][t])
-            krw, usd = to_krw(level, paid_in_usd, fx), to_usd(level, paid_in_usd, fx)
-            active = plan.active[t]
-            for name, amount in (("krw", krw), ("usd", usd)):
-                if all_active[t]:
-                    totals[name] += amount
-                    if record_final[t]:
-                        finals[name][:] = amount
-                else:
-                    totals[name] += np.where(active, amount, 0.0)
-                    finals[name] = np.where(active, amount, finals[name])
-            measured = usd if in_usd else krw
-            if spec.threshold is not None:
-                crossing = (measured > spec.threshold) & (first_over == 0) & active
-                first_over[crossing] = plan.years[t]
-            if paths is not None:
-                paths[t] = measured if all_active[t] else np.where(active, measured, np.nan)
-            if stats is not None:
-                stats.add_year(t, np.where(active, measured, np.nan))
-    outcomes = {
-        "total_krw": totals["krw"],
-        "total_usd": totals["usd"],
-        "final_payment_krw": finals["krw"],
-        "final_payment_usd": finals["usd"],
-    }
-    if spec.threshold is not None:
-        outcomes["first_year_over_threshold"] = first_over
-    if stats is not None:
-        stats.add_totals(totals["usd" if in_usd else "krw"], first_over, plan.years)
+    rows = binder.bind(values, n, draws)
+    paths = None
+    if spec.keep == "paths":
+        paths = spec.out[:, lo:hi] if spec.out is not None else np.empty((len(binder.plan.years), n))
+    fused = _fused(spec, rows, lo, hi, paths) if spec.kernel == "numba" else None
+    years, keep = binder.plan.years, spec.keep
+    try:
+        if fused is not None:
+            outcomes, stats = fused, None
+        else:
+            outcomes, stats = step_chunk(rows, years, spec.currency, spec.threshold, keep, lo, paths)
+    except SuspectSum:
+        # a sum reached the limit: step again checking every year, to name the payment or pass
+        outcomes, stats = step_chunk(rows, years, spec.currency, spec.threshold, keep, lo, paths, True)
+    if spec.table is not None:  # the parameters and outcomes written into the result's columns
+        for row, column in zip(spec.table, spec.sampler.columns):
+            row[lo:hi] = values[column]
+    if spec.table is not None and outcomes:
+        table = spec.table[len(spec.sampler.columns) :, lo:hi]
+        for row, name in zip(table, OUTCOMES):
+            if name in outcomes and not np.shares_memory(row, outcomes[name]):
+                row[:] = outcomes[name]
         outcomes = {}
     kept_draws = None
     if draws is not None and spec.keep_draws:  # only the drawn years; the record's are fixed
         kept_draws = {s: d[binder.drawn(s)] for s, d in draws.items()}
-    return ChunkResult(lo, hi, outcomes, paths, kept_draws, stats)
+    return ChunkResult(lo, hi, outcomes, None if spec.out is not None else paths, kept_draws, stats)
+
+
+def _fused(
+    spec: ChunkSpec, rows: Rows, lo: int, hi: int, paths: np.ndarray | None
+) -> dict[str, np.ndarray] | None:
+    """The chunk's outcomes from the numba kernel, or None where it does not apply."""
+    if spec.keep == "stats":
+        return None
+    keys = [(bool(u[0]), identity(fx)) for u, fx in zip(rows.cells["usd"], rows.cells["usd_krw"])]
+    last = len(keys) - 1
+    segments = [(t == 0 or k != keys[t - 1], t == last or k != keys[t + 1]) for t, k in enumerate(keys)]
+    in_usd = spec.currency == "USD"
+    out = None if spec.table is None else spec.table[len(spec.sampler.columns) :, lo:hi]
+    return fused_summaries(rows, spec.binder.plan.years, segments, in_usd, spec.threshold, paths, out)
 
 
 def execute(
@@ -163,8 +165,10 @@ def execute(
     progress: bool | None,
     keep_draws: bool = False,
     max_memory: float | None = None,
+    kernel: str | None = None,
 ) -> Any:
     """Check the arguments and the memory the run needs, run its chunks, assemble the result."""
+    kernel = choose_kernel(kernel)
     if keep not in ("samples", "paths", "stats"):
         raise SweepError(f"keep must be 'samples', 'paths' or 'stats', not {keep!r}")
     if currency not in ("KRW", "USD"):
@@ -185,7 +189,11 @@ def execute(
         workers=LOCAL_WORKERS if backend == "local" else 1,
     )
     check_memory(needs, max_memory, sampler.n)
-    spec = ChunkSpec(binder, sampler, threshold, currency, keep, keep_draws)
+    spec = ChunkSpec(binder, sampler, threshold, currency, keep, keep_draws, kernel=kernel)
+    if keep == "paths" and backend == "local":  # written once, by the chunks, in place
+        spec.out = np.empty((len(binder.plan.years), sampler.n))
+    if keep != "stats" and backend == "local":
+        spec.table = np.empty((len(sampler.columns) + len(OUTCOMES), sampler.n))
     started = time.perf_counter()
     chunks = _run_chunks(spec, sampler.n, size, backend, progress)
     inputs = {
@@ -195,9 +203,30 @@ def execute(
         "currency": currency,
         "price_base_year": binder.plan.price_base_year,
         "chunk_size": size,
+        "kernel": kernel,
         "sma_model_version": __version__,
     }
-    return result_type.from_chunks(chunks, sampler, binder.plan.years, inputs, time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    return result_type.from_chunks(
+        chunks, sampler, binder.plan.years, inputs, elapsed, paths=spec.out, table=spec.table
+    )
+
+
+def choose_kernel(kernel: str | None) -> str:
+    """The kernel a run uses: ``kernel``, else ``$SMA_MODEL_KERNEL``, else ``"numpy"``.
+
+    Raises
+    ------
+    SweepError
+        Neither ``"numpy"`` nor ``"numba"``, or ``"numba"`` without numba installed.
+    """
+    chosen = kernel if kernel is not None else os.environ.get(KERNEL_VARIABLE, "numpy")
+    where = "kernel" if kernel is not None else f"${KERNEL_VARIABLE}"
+    if chosen not in ("numpy", "numba"):
+        raise SweepError(f"{where} must be 'numpy' or 'numba', not {chosen!r}")
+    if chosen == "numba" and not available():
+        raise SweepError(f"{where}='numba' needs numba: pip install 'sma-model[fast]'")
+    return chosen
 
 
 def _run_chunks(spec: ChunkSpec, n: int, size: int, backend: str, progress: bool | None) -> list[ChunkResult]:
@@ -208,8 +237,11 @@ def _run_chunks(spec: ChunkSpec, n: int, size: int, backend: str, progress: bool
             import dask
         except ImportError:
             raise SweepError("backend='dask' needs dask: pip install 'sma-model[dask]'") from None
-        tasks = [dask.delayed(run_chunk)(spec, lo, hi) for lo, hi in bounds]
+        shared = _scattered(spec, dask)
+        tasks = [dask.delayed(run_chunk)(shared, lo, hi) for lo, hi in bounds]
         return list(dask.compute(*tasks))
+    if len(starts) == 1:  # one chunk: no pool to start
+        return [run_chunk(spec, 0, n)]
     results: list[ChunkResult] = []
     bar: Callable[[int], None] | None = None
     workers = min(LOCAL_WORKERS, len(starts))
@@ -244,6 +276,22 @@ def _run_chunks(spec: ChunkSpec, n: int, size: int, backend: str, progress: bool
     return results
 
 
+def _scattered(spec: ChunkSpec, dask: Any) -> Any:
+    """The chunk spec as one piece of data the tasks share, never a copy in each task.
+
+    On a distributed cluster (a ``dask.distributed.Client`` is active) the spec (the
+    compiled base and the parameter values) is sent to every worker once, before the
+    tasks; otherwise it is one node of the task graph.
+    """
+    try:
+        from distributed import get_client
+
+        client = get_client()
+    except (ImportError, ValueError):
+        return dask.delayed(spec, pure=True)
+    return client.scatter(spec, broadcast=True, hash=False)
+
+
 def _progress_bar(total: int, done: int) -> Callable[[int], None]:
     """A tqdm bar when tqdm is installed, else a line on stderr; call with 0 to close."""
     try:
@@ -267,118 +315,3 @@ def _chunk_size(chunk_size: int | None, n: int) -> int:
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise SweepError(f"chunk_size must be a positive whole number, not {chunk_size!r}")
     return int(-(-chunk_size // RNG_BLOCK) * RNG_BLOCK)
-
-
-def estimate_memory(
-    n: int,
-    n_years: int,
-    n_columns: int,
-    keep: str,
-    chunk: int,
-    draw_cells: int = 0,
-    workers: int = LOCAL_WORKERS,
-) -> dict[str, int]:
-    """The memory a run will hold at its peak, by part [bytes].
-
-    Parameters
-    ----------
-    n, n_years
-        Samples and years projected.
-    n_columns
-        Swept parameters (columns of the per-sample frame).
-    keep
-        ``"samples"``, ``"paths"`` or ``"stats"``.
-    chunk
-        Samples per chunk.
-    draw_cells
-        Drawn values kept per sample (``keep_draws``: drawn years over every series).
-    workers
-        Chunks computed at once.
-
-    Returns
-    -------
-    dict
-        ``{"rows": ..., "paths": ..., "draws": ..., "chunks": ...}``: the per-sample rows
-        (assembled from the chunks, then copied into a frame: twice their size), the yearly
-        paths (float64), the kept draws (twice, as the rows) and the chunks in flight.
-    """
-    per_row = 8 * (n_columns + 6)  # sample, parameters, four outcomes, first year over
-    return {
-        "rows": 0 if keep == "stats" else 2 * n * per_row,
-        "paths": 8 * n * n_years if keep == "paths" else 0,
-        "draws": 2 * 8 * n * draw_cells,
-        "chunks": workers * chunk * (n_years + 1) * _WORKING_BYTES,
-    }
-
-
-def available_memory() -> int | None:
-    """Memory available to this process now [bytes], or None if the system does not say.
-
-    The smaller of the operating system's available memory (psutil when installed, else
-    ``MemAvailable`` in ``/proc/meminfo``, else ``sysconf``) and a cgroup (container) limit.
-    """
-    found: list[int] = []
-    try:
-        import psutil  # optional
-
-        found.append(int(psutil.virtual_memory().available))
-    except ImportError:
-        found += _meminfo()
-    try:
-        with open("/sys/fs/cgroup/memory.max", encoding="ascii") as limit_file:
-            limit = limit_file.read().strip()
-        with open("/sys/fs/cgroup/memory.current", encoding="ascii") as current_file:
-            current = int(current_file.read().strip())
-        if limit.isdigit():
-            found.append(max(int(limit) - current, 0))
-    except (OSError, ValueError):
-        pass
-    return min(found) if found else None
-
-
-def _meminfo() -> list[int]:
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return [int(line.split()[1]) * 1024]
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return [os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")]
-    except (AttributeError, ValueError, OSError):
-        return []
-
-
-def check_memory(needs: dict[str, int], max_memory: float | None, n: int) -> None:
-    """Refuse a run whose estimate (:func:`estimate_memory`) is above ``max_memory`` [bytes].
-
-    ``max_memory=None`` allows :data:`MEMORY_FRACTION` of :func:`available_memory` (no
-    limit when the system does not say how much is available).
-    """
-    if max_memory is not None and (
-        isinstance(max_memory, (bool, np.bool_))
-        or not isinstance(max_memory, (int, float, np.integer, np.floating))
-        or not max_memory > 0
-    ):
-        raise SweepError(f"max_memory must be a positive number of bytes (or None), not {max_memory!r}")
-    if max_memory is None:
-        available = available_memory()
-        if available is None:
-            return
-        limit, why = MEMORY_FRACTION * available, f"{MEMORY_FRACTION:.0%} of the {_gb(available)} available"
-    else:
-        limit, why = float(max_memory), "max_memory"
-    total = sum(needs.values())
-    if total <= limit:
-        return
-    parts = ", ".join(f"{name} {_gb(size)}" for name, size in needs.items() if size)
-    raise SweepError(
-        f"this run of {n:,} samples would need about {_gb(total)} ({parts}), more than the "
-        f"{_gb(limit)} allowed ({why}); use keep='stats' (percentiles in bounded memory), a smaller n, "
-        "or raise max_memory= (bytes)"
-    )
-
-
-def _gb(size: float) -> str:
-    return f"{size / 1e9:,.2f} GB" if size >= 1e8 else f"{size / 1e6:,.1f} MB"

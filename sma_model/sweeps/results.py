@@ -5,15 +5,18 @@ from __future__ import annotations
 import difflib
 import html
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sma_model._excel import write_workbook
 from sma_model.errors import SweepError
 from sma_model.plotting.sweeps import sweep_heatmap
 from sma_model.plotting.uncertainty import fan_chart
 from sma_model.sweeps.sketch import PERCENTILE_ERROR, Stats
+from sma_model.sweeps.summaries import OUTCOMES
 
 __all__ = ["MonteCarloResult", "SweepResult", "finite_amount"]
 
@@ -59,26 +62,49 @@ class SweepResult:
 
     @classmethod
     def from_chunks(
-        cls, chunks: Sequence[Any], sampler: Any, years: np.ndarray, inputs: dict[str, Any], elapsed: float
+        cls,
+        chunks: Sequence[Any],
+        sampler: Any,
+        years: np.ndarray,
+        inputs: dict[str, Any],
+        elapsed: float,
+        paths: np.ndarray | None = None,
+        table: np.ndarray | None = None,
     ) -> SweepResult:
-        """Assemble chunk results (in sample order) into one result."""
+        """Assemble chunk results (in sample order) into one result.
+
+        ``paths``, when given, already holds every chunk's yearly paths (written in place);
+        ``table``, the chunks' parameters and outcomes, a row each (see
+        :attr:`sma_model.sweeps.chunks.ChunkSpec.table`).
+        """
         n = sampler.n
         if chunks[0].stats is not None:
             stats = chunks[0].stats
             for chunk in chunks[1:]:
                 stats.merge(chunk.stats)
             return cls(None, years, inputs, stats=stats, elapsed=elapsed, **cls._extra(chunks))
-        columns: dict[str, Any] = {"sample": np.arange(n)}
-        columns.update(sampler.take(0, n))
-        for name in chunks[0].outcomes:
-            columns[name] = np.concatenate([c.outcomes[name] for c in chunks])
-        frame = pd.DataFrame(columns)
-        if "first_year_over_threshold" in frame:
-            first = frame["first_year_over_threshold"]
+        # the float columns go into one block, built once, that the frame holds without a copy
+        given = sampler.take(0, n) if table is None else dict.fromkeys(sampler.columns)
+        first_over = "first_year_over_threshold"
+        if table is None:
+            outcomes = {k: np.concatenate([c.outcomes[k] for c in chunks]) for k in chunks[0].outcomes}
+            has_first = first_over in outcomes
+        else:
+            names = list(OUTCOMES)
+            outcomes = {k: table[len(given) + j] for j, k in enumerate(names)}
+            has_first = inputs.get("threshold") is not None
+        names = [*given, *(k for k in outcomes if k != first_over)]
+        block = table[: len(names)] if table is not None else np.empty((len(names), n))
+        if table is None:  # else the chunks wrote the parameters and outcomes into its rows
+            for k, name in enumerate(names):
+                block[k] = given[name] if name in given else outcomes[name]
+        frame = pd.DataFrame(block.T, columns=names, copy=False)
+        frame.insert(0, "sample", np.arange(n))
+        if has_first:
+            first = outcomes[first_over].astype(np.int64)
             frame["first_year_over_threshold"] = pd.array(np.where(first > 0, first, 0), dtype="Int64")
             frame.loc[first == 0, "first_year_over_threshold"] = pd.NA
-        paths = None
-        if chunks[0].paths is not None:
+        if paths is None and chunks[0].paths is not None:
             paths = np.empty((len(years), n))
             for c in chunks:
                 paths[:, c.lo : c.hi] = c.paths
@@ -262,6 +288,19 @@ class SweepResult:
             if frame[column].nunique() < 2:
                 raise SweepError(f"{role}={column!r} takes one value here; a heat map needs at least two")
         return sweep_heatmap(self, x, y, outcome=outcome, ax=ax, **kwargs)
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the samples, summary, percentiles and the inputs, sources and version to ``.xlsx``.
+
+        Percentiles [``currency``] of each year's payment are written where paths or
+        statistics were kept; the inputs are the scenario, parameters and seed. A run of
+        more samples than an Excel sheet holds (1,048,575) is an ``OutputError``.
+        """
+        tables = {"samples": self._frame} if self._frame is not None else {}
+        tables["summary"] = self.summary()
+        if self._paths is not None or self.stats is not None:
+            tables["percentiles"] = self.percentiles()
+        return write_workbook(tables, path, self.inputs)
 
     def __repr__(self) -> str:
         return (

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 import numpy as np
@@ -40,6 +40,8 @@ __all__ = [
 
 #: Samples per random-number block; chunks are whole numbers of blocks.
 RNG_BLOCK = 1 << 16
+#: Row streams of a block start ``2**_ROW_SHIFT`` draws apart (see :func:`row_streams`).
+_ROW_SHIFT = 96
 #: The most samples a run may have: sample numbers stay exact in float64.
 MAX_SAMPLES = 2**53
 
@@ -136,9 +138,24 @@ class GridSampler:
         self.n = n
 
     def take(self, lo: int, hi: int) -> dict[str, np.ndarray]:
-        """Parameter values of samples ``lo:hi``."""
-        index = np.unravel_index(np.arange(lo, hi), self.shape)
-        return {c: v[i] for c, v, i in zip(self.columns, self.values, index)}
+        """Parameter values of samples ``lo:hi``.
+
+        A parameter holds each value for a run of ``stride`` samples (the product of the
+        later parameters' sizes), cycling through its values: the runs that meet
+        ``lo:hi`` are repeated, the first and last cut to the range.
+        """
+        out = {}
+        stride = math.prod(self.shape)
+        for column, values in zip(self.columns, self.values):
+            stride //= len(values)
+            first, last = lo // stride, (hi - 1) // stride
+            runs = np.arange(first, last + 1)
+            counts = np.full(len(runs), stride)
+            counts[0] = min((first + 1) * stride, hi) - lo
+            if len(runs) > 1:
+                counts[-1] = hi - last * stride
+            out[column] = np.repeat(values[runs % len(values)], counts)
+        return out
 
     def distinct(self, columns: Sequence[str]) -> np.ndarray:
         """Every distinct combination of ``columns``' values, one row each."""
@@ -240,11 +257,18 @@ class MonteCarloSampler:
     def block(
         self, block: int, size: int, known: Mapping[str, np.ndarray], last_known: Mapping[str, float]
     ) -> dict[str, np.ndarray]:
-        """The paths of one RNG block (its first ``size`` samples)."""
-        rng = block_rng(self.seed, block)
+        """The paths of one RNG block (its first ``size`` samples).
+
+        Each year of each series draws from a stream of its own (see :func:`row_streams`),
+        so the first ``size`` samples of a block are the same whatever ``size`` is: a
+        short last chunk draws only what it uses and reproduces the same numbers.
+        """
         n_years = len(next(iter(known.values())))
-        # draw a full block so a short last chunk reproduces the same numbers
-        shocks = rng.standard_normal((len(self.shocked), n_years, RNG_BLOCK))[:, :, :size]
+        streams = row_streams(self.seed, block)
+        shocks = np.empty((len(self.shocked), n_years, size))
+        for i in range(len(self.shocked)):
+            for t in range(n_years):
+                next(streams).standard_normal(out=shocks[i, t])
         if self.cholesky is not None:
             shocks = np.einsum("ij,jtn->itn", self.cholesky, shocks)
         out = {}
@@ -252,12 +276,34 @@ class MonteCarloSampler:
             process, years_known = self.processes[s], known[s]
             if isinstance(process, Bootstrap):
                 pool = process.pool(s)
-                picks = pool[rng.integers(0, len(pool), size=(n_years, RNG_BLOCK))[:, :size]]
-                values = picks
+                values = np.stack(
+                    [pool[next(streams).integers(0, len(pool), size=size)] for _ in range(n_years)]
+                )
             else:
                 values = process.values(shocks[self.shocked.index(s)], years_known, last_known[s])
             out[s] = np.where(np.isnan(years_known)[:, None], values, years_known[:, None])
         return out
+
+
+def row_streams(seed: np.random.SeedSequence, block: int) -> Iterator[np.random.Generator]:
+    """The generator of sample block ``block`` (:func:`block_rng`), once per drawn row.
+
+    Row ``r`` (a series' year) draws from the block's stream advanced ``(r + 1) * 2**96``
+    draws (:meth:`numpy.random.PCG64.advance`): streams that never overlap in practice,
+    and each starts where it does whatever was drawn before it. Normal shocks take the
+    rows in the order of the shocked series (sorted by name) and years, then Bootstrap
+    picks theirs. The same generator is handed out each time: use it before the next.
+    """
+    generator = block_rng(seed, block)
+    bit_generator = generator.bit_generator
+    start = bit_generator.state
+    row = 0
+    while True:
+        row += 1
+        bit_generator.state = start
+        # PCG64 (default_rng's) has advance; the stubs' BitGenerator does not say so
+        cast(Any, bit_generator).advance(row << _ROW_SHIFT)
+        yield generator
 
 
 def latin_hypercube(

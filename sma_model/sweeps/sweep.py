@@ -2,14 +2,16 @@
 
 :func:`sweep` varies fields of a scenario (a grid, a Latin hypercube, or paired
 values); :func:`monte_carlo` draws yearly paths of macro series. Both compile the base
-scenario once, bind each chunk of samples into the plan's arrays
-(:mod:`sma_model.sweeps.binding`) and step the years with :func:`sma_model.engine.run.iter_levels`,
-the same code :func:`sma_model.project` runs. Chunks run one after another, or on dask.
+scenario once, bind each chunk of samples into the plan's rows
+(:mod:`sma_model.sweeps.binding`) and step the years with :func:`sma_model.engine.run.iter_rows`,
+the same code :func:`sma_model.project` runs (or the same arithmetic in the optional numba
+kernel, :mod:`sma_model.engine.kernel_numba`), on two threads or on dask.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -20,7 +22,8 @@ from sma_model.model.parameters import Parts, format_path, resolve_path, scenari
 from sma_model.model.scenario import Scenario
 from sma_model.series import ASSUMPTIONS, DRAWABLE
 from sma_model.sweeps.binding import Binder, classify
-from sma_model.sweeps.chunks import check_memory, execute
+from sma_model.sweeps.chunks import execute
+from sma_model.sweeps.memory import check_memory
 from sma_model.sweeps.processes import Process
 from sma_model.sweeps.results import MonteCarloResult, SweepResult
 from sma_model.sweeps.sampling import (
@@ -37,6 +40,8 @@ from sma_model.sweeps.sampling import (
 __all__ = ["monte_carlo", "sweep"]
 
 Keep = Literal["samples", "paths", "stats"]
+#: Validates an uncertainty's process (built once: building it takes longer than a small run).
+_PROCESS: TypeAdapter[Any] = TypeAdapter(Process)
 
 
 def sweep(
@@ -54,6 +59,7 @@ def sweep(
     progress: bool | None = None,
     price_base_year: int | None = None,
     max_memory: float | None = None,
+    kernel: Literal["numpy", "numba"] | None = None,
 ) -> SweepResult:
     """Project a scenario over many values of its numeric fields.
 
@@ -103,6 +109,11 @@ def sweep(
         what it will hold (rows, paths, chunks in flight; see
         :func:`~sma_model.sweeps.chunks.estimate_memory`) and raises :class:`SweepError`
         above this. None allows 80 % of the memory available when it starts.
+    kernel
+        ``"numpy"`` (the default) or ``"numba"``: a compiled loop over each sample's
+        years (needs ``sma-model[fast]``), the same numbers to 1e-12 and several times
+        faster; runs it does not cover (swept structures, phase-ins, ``keep="stats"``) use
+        numpy. None takes the environment variable ``SMA_MODEL_KERNEL``, else numpy.
 
     Returns
     -------
@@ -118,13 +129,11 @@ def sweep(
 
     Notes
     -----
-    Rule fields (base amounts and rises, fixed rates, caps, floors, spreads, after-expiry
-    rules) and the macro constants (``assumptions.cpi``, ``defense_budget_growth``,
-    ``usd_krw``, ``us_cpi``, ``troops``) are written straight into the compiled arrays. Any
-    other numeric field (``horizon``, ``term_years``, ``lag``, a year of a series …) is
-    exact too, but compiles the scenario once per distinct value: fast on a grid, slow for
-    thousands of distinct continuous values. A macro constant fills only the years that
-    neither the record nor an explicit series covers, as it does in a projection.
+    Rule fields (base amounts and rises, rates, caps, floors, spreads, after-expiry rules) and
+    macro constants (``assumptions.cpi``, ``defense_budget_growth``, ``usd_krw``, ``us_cpi``,
+    ``troops``) go straight into the compiled arrays. Other numeric fields (``horizon``,
+    ``lag``, a year of a series …) compile the scenario once per distinct value. A macro
+    constant fills only the years the record and explicit series leave open. Korean only.
 
     Examples
     --------
@@ -149,13 +158,14 @@ def sweep(
     sampler, seed = _sampler(scenario, columns, method, n, rng, max_memory)
     params = [classify(scenario, resolve_path(scenario, path)) for path in columns]
     ends = {p.parts: (float(np.min(columns[p.path])), float(np.max(columns[p.path]))) for p in params}
-    _validate_ends(scenario, ends)
+    _recent(scenario, ("ends", tuple(ends.items())), lambda: _validate_ends(scenario, ends))
     structures = sampler.distinct([p.path for p in params if p.target == "structure"])
-    binder = Binder(scenario, params, {k: lo for k, (lo, _) in ends.items()}, structures, (), price_base_year)
+    reference = {k: lo for k, (lo, _) in ends.items()}
+    binder = _binder(scenario, params, reference, structures, [], price_base_year)
     inputs = {
         "kind": "sweep",
         "method": method,
-        "parameters": {p: _json_values(v) for p, v in columns.items()},
+        "parameters": {p.path: _json_values(columns[p.path], ends[p.parts]) for p in params},
         "n": sampler.n,
         "seed": None if seed is None else seed_record(seed),
     }
@@ -172,6 +182,7 @@ def sweep(
         backend,
         progress,
         max_memory=max_memory,
+        kernel=kernel,
     )
 
 
@@ -191,6 +202,7 @@ def monte_carlo(
     progress: bool | None = None,
     price_base_year: int | None = None,
     max_memory: float | None = None,
+    kernel: Literal["numpy", "numba"] | None = None,
 ) -> MonteCarloResult:
     """Project a scenario under random paths of its macro assumptions.
 
@@ -201,18 +213,16 @@ def monte_carlo(
     n
         Number of samples.
     rng
-        Seed (SPEC 7): anything :func:`numpy.random.default_rng` accepts (None, an int, a
-        sequence of ints, a SeedSequence, spawned children included, a BitGenerator or a
-        Generator), or an earlier result's ``inputs["seed"]``. The result records the
-        seed; the same seed gives the same result, whatever the chunk size or backend.
+        Seed (SPEC 7): anything :func:`numpy.random.default_rng` accepts (None, an int, ints, a
+        SeedSequence or its children, a BitGenerator or Generator), or a result's ``inputs["seed"]``;
+        the same seed gives the same result, whatever the chunk size or backend.
     uncertainties
-        Assumption name → process: ``{"cpi": Normal(mean=0.02, sd=0.007),
-        "usd_krw": LogRandomWalk(sd=0.06)}``; names among ``cpi``,
-        ``defense_budget_growth``, ``usd_krw``, ``us_cpi``, ``troops``. Draws fill the
-        years the record and explicit series leave open; the record stays.
+        Name → process, ``{"cpi": Normal(mean=0.02, sd=0.007), "usd_krw": LogRandomWalk(sd=0.06)}``
+        (``cpi``, ``defense_budget_growth``, ``usd_krw``, ``us_cpi``, ``troops``): draws fill the
+        years the record and explicit series leave open.
     correlation
         ``{("cpi", "defense_budget_growth"): 0.5}``: correlation of yearly shocks.
-    threshold, currency, keep, chunk_size, backend, progress, price_base_year, max_memory
+    threshold, currency, keep, chunk_size, backend, progress, price_base_year, max_memory, kernel
         As in :func:`sweep`; ``keep`` defaults to ``"paths"`` so percentiles are exact.
     keep_draws
         Keep the drawn yearly values of each series (``result.draws``).
@@ -234,7 +244,7 @@ def monte_carlo(
     seed = seed_sequence(rng)
     sampler = MonteCarloSampler(processes, n, seed, correlation)
     reference: dict[Parts, float] = {("assumptions", name): _center(name, p) for name, p in processes.items()}
-    binder = Binder(scenario, [], reference, np.empty((1, 0)), list(processes), price_base_year)
+    binder = _binder(scenario, [], reference, np.empty((1, 0)), list(processes), price_base_year)
     inputs = {
         "kind": "monte_carlo",
         "uncertainties": {k: v.model_dump(mode="json") for k, v in processes.items()},
@@ -257,7 +267,31 @@ def monte_carlo(
         progress,
         keep_draws,
         max_memory,
+        kernel,
     )
+
+
+def _recent(scenario: Scenario, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """``build()``, or its value for the same (frozen) scenario object, held weakly, and key.
+
+    Repeated runs skip compiling the :class:`Binder` (binding only reads it) and the ends."""
+    found = [value for held, held_key, value in _RECENT if held() is scenario and held_key == key]
+    if found:
+        return found[0]
+    value = build()
+    _RECENT.insert(0, (weakref.ref(scenario), key, value))
+    del _RECENT[8:]
+    return value
+
+
+_RECENT: list[tuple[weakref.ref[Scenario], tuple[Any, ...], Any]] = []
+
+
+def _binder(scenario: Scenario, *args: Any) -> Binder:
+    """``Binder(scenario, *args)``, or the same from a recent run (see :func:`_recent`)."""
+    params, reference, structures, series, price_base_year = args
+    key = (tuple(params), tuple(sorted(reference.items())), structures.tobytes(), structures.shape)
+    return _recent(scenario, (*key, tuple(series), price_base_year), lambda: Binder(scenario, *args))
 
 
 def _draw_years(binder: Binder, processes: Mapping[str, Any]) -> dict[str, list[int]]:
@@ -305,7 +339,7 @@ def _processes(scenario: Scenario, uncertainties: Mapping[str, Any]) -> dict[str
             f"uncertainties must be a mapping like {{'usd_krw': LogRandomWalk(sd=0.06)}}, "
             f"not {type(uncertainties).__name__}"
         )
-    adapter = TypeAdapter(Process)
+    adapter = _PROCESS
     processes = {}
     for name, process in uncertainties.items():
         if not isinstance(name, str) or name not in DRAWABLE:
@@ -318,6 +352,10 @@ def _processes(scenario: Scenario, uncertainties: Mapping[str, Any]) -> dict[str
 def _check_scenario(scenario: Any) -> Scenario:
     if not isinstance(scenario, Scenario):
         raise SweepError(f"scenario must be a sma_model.Scenario, not {type(scenario).__name__}")
+    if scenario.host != "korea":  # outcomes are summed and named in won (total_krw …)
+        raise SweepError(
+            f"sweeps cover Korean scenarios (outcomes in won); {scenario.name!r} is {scenario.host}'s"
+        )
     return scenario
 
 
@@ -340,10 +378,10 @@ def _as_values(path: str, values: Any) -> np.ndarray:
     return array.astype(float)
 
 
-def _json_values(values: np.ndarray) -> list[float] | dict[str, float]:
+def _json_values(values: np.ndarray, ends: tuple[float, float]) -> list[float] | dict[str, float]:
     if len(values) <= 1000:
         return [float(v) for v in values]
-    return {"min": float(values.min()), "max": float(values.max()), "count": len(values)}
+    return {"min": ends[0], "max": ends[1], "count": len(values)}
 
 
 def _validate_ends(scenario: Scenario, ends: Mapping[Any, tuple[float, float]]) -> None:

@@ -1,9 +1,10 @@
 """The ``sma-model`` command.
 
 One module per group of subcommands: :mod:`~sma_model.cli.projections` (``presets``,
-``show``, ``project``, ``compare``, ``backtest``, ``record``, ``schema``),
-:mod:`~sma_model.cli.runs` (``sweep``, ``montecarlo``) and :mod:`~sma_model.cli.goals`
-(``solve``); :mod:`~sma_model.cli._common` holds what they share.
+``show``, ``project``, ``compare``, ``report``, ``backtest``, ``record``, ``schema``),
+:mod:`~sma_model.cli.runs` (``sweep``, ``montecarlo``), :mod:`~sma_model.cli.goals`
+(``solve``), :mod:`~sma_model.cli.burden` (``burden``) and :mod:`~sma_model.cli.hosts`
+(``hosts``); :mod:`~sma_model.cli._common` holds what they share.
 
 Exit codes: 0 success, 1 a modelling error (bad scenario, missing assumption, bad
 file), 2 a usage error (argparse).

@@ -113,7 +113,7 @@ def history(
 def _annotate_events(ax: Axes, published: pd.Series, top: float) -> None:
     """Label :data:`EVENTS` in a stair above their bars: later events higher and further right.
 
-    Each label ends just left of its year and its line drops to that year's bar, so no
+    Each label ends just left of its year and its line drops from the label's end to that year's bar, so no
     line crosses another label or line.
     """
     for k, (year, label) in enumerate(sorted(EVENTS)):
@@ -126,5 +126,12 @@ def _annotate_events(ax: Axes, published: pd.Series, top: float) -> None:
                 ha="right",
                 va="center",
                 fontsize=8,
-                arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.8, "shrinkA": 1, "shrinkB": 2},
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": "0.4",
+                    "lw": 0.8,
+                    "shrinkA": 1,
+                    "shrinkB": 2,
+                    "relpos": (1.0, 0.5),
+                },
             )

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import settings
 
 import sma_model as sma
+from sma_model.cli import main as cli_main
 
 # the same examples on every run, so CI cannot fail by chance; HYPOTHESIS_PROFILE=explore
 # draws new ones (run it locally when changing a property)
@@ -50,3 +51,13 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run ``sma-model`` in this process: (exit code, standard output, standard error)."""
+    try:
+        code = cli_main(list(argv))
+    except SystemExit as exit:
+        code = int(exit.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err

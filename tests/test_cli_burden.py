@@ -16,24 +16,15 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import run_cli as cli
 
 import sma_model as sma
-from sma_model.cli import main
 
 P0 = 1_519.2324e9
 P2030 = P0 * 1.021 * 1.02**3
 USD_2026 = P0 / 1_422.0
 SPLIT_2021 = {"labor": 559.8e9, "construction": 436.8e9, "logistics": 186.7e9}
 PAID_2021 = 1_183.3e9
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit:
-        code = int(exit.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def row(out: str, label: str) -> list[str]:

@@ -8,21 +8,12 @@ import sys
 
 import pandas as pd
 import pytest
+from conftest import run_cli as cli
 
 import sma_model as sma
-from sma_model.cli import main
 from sma_model.cli.projections import LOG_SCALE_RATIO
 
 P0 = 1_519.2324e9
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit:
-        code = int(exit.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def row(text: str, year: int) -> list[str]:

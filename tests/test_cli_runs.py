@@ -14,22 +14,13 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_cli as cli
 
 import sma_model as sma
-from sma_model.cli import main
 from sma_model.formatting import format_money
 
 P0 = 1_519.2324e9
 STATUS_QUO = sma.presets.get("status-quo")
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit:  # argparse's usage errors
-        code = int(exit.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def row(text: str, start: str) -> list[str]:

@@ -236,3 +236,25 @@ def test_bad_changes_on_the_command_line(args, fragment, code):
     assert result.returncode == code
     assert fragment in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_change_may_append_an_agreement_at_the_end_of_the_list():
+    # the 12th SMA for 2026 only, then a $5bn deal fixed in dollars from 2027
+    status_quo = sma.presets.get("status-quo")
+    five = sma.Agreement(
+        name="$5bn",
+        start_year=2027,
+        term_years=9,
+        base=sma.Money(amount=5e9, currency="USD"),
+        escalation=sma.Frozen(),
+    )
+    demand = status_quo.with_changes(
+        {"agreements[0].term_years": 1, "agreements[1]": five}, name="$5bn from 2027"
+    )
+    assert [a.name for a in demand.agreements] == ["12th SMA", "$5bn"]
+    paid = sma.project(demand).frame.set_index("year")
+    assert paid.loc[2026, "payment_krw"] == 1_402.8e9 * 1.083
+    assert paid.loc[2030, "payment_usd"] == 5e9
+    assert len(status_quo.agreements) == 1  # the baseline is left as it was
+    with pytest.raises(sma.ParameterPathError, match="'agreements\\[2\\]': no such field"):
+        status_quo.with_changes({"agreements[2]": five})

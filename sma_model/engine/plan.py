@@ -26,6 +26,7 @@ __all__ = [
     "INDEX_CODES",
     "KEEP_PLANS",
     "MAX_PAYMENT",
+    "STEP_FIELDS",
     "FxLink",
     "Plan",
     "index_growth",
@@ -37,9 +38,8 @@ __all__ = [
 MAX_PAYMENT = 1e18
 #: ``Plan.index_code`` values: which macro series an indexed cell follows.
 INDEX_CODES = {"cpi": 1, "defense_budget": 2}
-#: The per-cell arrays of a :class:`Plan` (shape ``(n_years, n_scenarios)`` or ``(n_years, 1)``).
-CELL_FIELDS = (
-    "active",
+#: The per-cell arrays the engine's yearly step reads (see :class:`sma_model.engine.run.Rows`).
+STEP_FIELDS = (
     "rate",
     "indexed",
     "index_value",
@@ -52,6 +52,11 @@ CELL_FIELDS = (
     "phase_steps",
     "phase_target",
     "phase_linear",
+)
+#: The per-cell arrays of a :class:`Plan` (shape ``(n_years, n_scenarios)`` or ``(n_years, 1)``).
+CELL_FIELDS = (
+    "active",
+    *STEP_FIELDS,
     "usd",
     "usd_krw",
     "rok_price",

@@ -31,26 +31,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sma_model.engine.plan import MAX_PAYMENT, Plan
+from sma_model.engine.plan import MAX_PAYMENT, STEP_FIELDS, Plan
 from sma_model.errors import NonFiniteResultError
 
 __all__ = ["STEP_FIELDS", "Rows", "iter_levels", "iter_rows", "row_all", "row_any", "rows_of", "run"]
-
-#: The per-cell arrays the yearly step reads (see :class:`Rows`).
-STEP_FIELDS = (
-    "rate",
-    "indexed",
-    "index_value",
-    "cap",
-    "floor",
-    "reset",
-    "reset_value",
-    "conversion",
-    "phase_step",
-    "phase_steps",
-    "phase_target",
-    "phase_linear",
-)
 
 
 @dataclass

@@ -262,7 +262,8 @@ def resolve_change(dump: Any, path: str) -> Parts:
     """Check that ``path`` names a field of a scenario dump that a change may set; return its parts.
 
     Any field may be set (a number, a name, a whole rule, a ``{year: value}`` series), and
-    a year may be added to a ``{year: ...}`` mapping (``"assumptions.cpi[2031]"``). List
+    a year may be added to a ``{year: ...}`` mapping (``"assumptions.cpi[2031]"``) and an
+    item to the end of a list (``"agreements[1]"`` of a one-agreement scenario). List
     positions are made non-negative.
 
     Raises
@@ -279,6 +280,8 @@ def resolve_change(dump: Any, path: str) -> Parts:
             part = part % len(node)
         elif isinstance(node, Mapping) and part in node:
             pass
+        elif last and isinstance(node, list) and part == len(node) and not isinstance(part, bool):
+            return (*normalised, part)  # a new item at the end (an agreement that follows)
         elif last and isinstance(part, int) and isinstance(node, Mapping) and node:
             if not all(isinstance(key, int) for key in node):
                 _raise_unknown(path, dump, "no such field", every_field=True)
@@ -355,7 +358,10 @@ def _set(dump: Any, parts: Parts, value: Any) -> None:
     node: Any = dump  # a dict or a list, as the path goes down
     for part in parts[:-1]:
         node = node[part]
-    node[parts[-1]] = value
+    if isinstance(node, list) and parts[-1] == len(node):
+        node.append(value)
+    else:
+        node[parts[-1]] = value
 
 
 def _plain_value(value: Any) -> Any:

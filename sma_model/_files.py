@@ -15,6 +15,7 @@ import yaml
 from sma_model.errors import DataError, OutputError, YAMLInputError
 
 __all__ = [
+    "DATA_ENV",
     "MAX_YAML_CHARS",
     "MAX_YAML_DEPTH",
     "MAX_YAML_VALUES",
@@ -26,17 +27,29 @@ __all__ = [
 ]
 
 
+#: An environment variable naming a folder laid out as ``data/`` to read instead of the
+#: shipped record (a copy with one more host, say). Set it before importing the package:
+#: :mod:`sma_model.series` and :mod:`sma_model.units` read the declarations when imported.
+DATA_ENV = "SMA_MODEL_DATA"
+
+
 def data_dir() -> Path:
     """The folder holding ``agreements.yaml``, ``payments.csv`` and ``macro.csv``.
 
-    Inside an installed wheel this is ``sma_model/data``; in a source checkout
-    (editable install) it is ``data/`` at the top of the repository.
+    The folder named by the environment variable ``SMA_MODEL_DATA`` (:data:`DATA_ENV`) if
+    it is set; else, inside an installed wheel, ``sma_model/data``; in a source checkout
+    (editable install), ``data/`` at the top of the repository.
 
     Raises
     ------
     DataError
-        Neither folder holds the record.
+        The folder ``SMA_MODEL_DATA`` names, or else both folders, hold no record.
     """
+    override = os.environ.get(DATA_ENV)
+    if override:
+        if (Path(override) / "payments.csv").is_file():
+            return Path(override)
+        raise DataError(f"the historical record is missing: {DATA_ENV}={override!r} holds no payments.csv")
     packaged = Path(str(resources.files("sma_model"))) / "data"
     if (packaged / "payments.csv").is_file():
         return packaged

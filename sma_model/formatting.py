@@ -13,7 +13,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from sma_model.units import CURRENCIES, TABLE_UNITS, check_currency, money_currency, symbol
+from sma_model.units import CURRENCIES, TABLE_UNITS, check_currency, currency_name, money_currency, symbol
 
 __all__ = [
     "format_amounts",
@@ -53,9 +53,9 @@ def format_amounts(summary: pd.DataFrame) -> pd.DataFrame:
 
 #: Western scales for printed amounts, largest first: ``₩1.52 tn``, ``$880 m``.
 _SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
-#: Korean scales (조 = 10^12, 억 = 10^8, 만 = 10^4), and the word after the amount.
+#: Korean scales (조 = 10^12, 억 = 10^8, 만 = 10^4); the word after the amount is the
+#: currency's Korean name (:func:`sma_model.units.currency_name`: 원, 엔, 달러).
 _KOREAN_SCALES = ((1e12, "조"), (1e8, "억"), (1e4, "만"))
-_KOREAN_WORDS = {"KRW": "원", "USD": "달러", "JPY": "엔"}
 #: Significant digits of a printed amount in Western units.
 MONEY_DIGITS = 3
 
@@ -103,9 +103,9 @@ def format_money(amount: float, currency: str, korean: bool = False) -> str:
 
 def _korean_money(value: float, code: str) -> str:
     magnitude = abs(value)
-    if code in ("KRW", "JPY"):  # to 억 from 100억, to 만 from 100만 (yen as won)
+    if TABLE_UNITS[code][0] >= 1e9:  # tabled in billions (won, yen): to 억 from 100억, to 만 from 100만
         step = 1e8 if magnitude >= 1e10 else 1e4 if magnitude >= 1e6 else 1.0
-    else:  # to 만 from 1억 dollars
+    else:  # dollars (and a currency tabled in millions): to 만 from 1억
         step = 1e4 if magnitude >= 1e8 else 1.0
     units = int(round(magnitude / step) * step)  # the one rounding, from the full value
     parts = []
@@ -116,7 +116,7 @@ def _korean_money(value: float, code: str) -> str:
     if units or not parts:
         parts.append(f"{units:,}")
     sign = "-" if value < 0 and (parts != ["0"]) else ""
-    return f"{sign}{' '.join(parts)} {_KOREAN_WORDS[code]}"
+    return f"{sign}{' '.join(parts)} {currency_name(code, korean=True)}"
 
 
 def format_percent(rate: float, decimals: int = 2, suffix: str = "") -> str:

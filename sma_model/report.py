@@ -29,7 +29,7 @@ from sma_model.model.scenario import Scenario
 from sma_model.plotting.payments import comparable_currencies, comparison_bars, payment_curves
 from sma_model.plotting.record import history
 from sma_model.plotting.style import STYLE, style_context
-from sma_model.units import plot_unit
+from sma_model.units import PLOT_UNITS, currency_name, plot_unit
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -45,10 +45,10 @@ FIGURE_DPI = 110
 LOG_SCALE_RATIO = 4.0
 #: Each currency in words, for captions and alternative text: (the unit of the payment
 #: chart's axis, the currency's name).
-_WORDS = {
-    "KRW": ("trillions of won", "won"),
-    "JPY": ("billions of yen", "yen"),
-    "USD": ("billions of dollars", "dollars"),
+_SCALE_WORDS = {1e12: "trillions", 1e9: "billions", 1e6: "millions"}
+_WORDS = {  # KRW: ("trillions of won", "won"), JPY: ("billions of yen", "yen"), USD: dollars, any new host's
+    code: (f"{_SCALE_WORDS.get(scale, f'{scale:g}s')} of {currency_name(code)}", currency_name(code))
+    for code, (scale, _) in PLOT_UNITS.items()
 }
 
 _CSS = """

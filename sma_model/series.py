@@ -20,8 +20,7 @@ from the record (``data/macro.csv``, 2005-2026) with a margin:
 =======================  ===================  =====================  ===============================
 series                   record min / max     allowed                why the margin
 =======================  ===================  =====================  ===============================
-cpi                      0.4 % / 5.1 %        -5 % to 30 %           deflation, or inflation far
-                                                                     above any year in the record
+cpi                      0.4 % / 5.1 %        -5 % to 30 %           deflation, or far more inflation
 defense_budget_growth    3.1 % / 9.9 %        -30 % to 50 %          deep cuts or a rapid build-up
 usd_krw                  929.2 / 1,422.16     400 to 5,000 ₩/$       a crisis well beyond 1997-98
 us_cpi                   -0.4 % / 8.0 %       -5 % to 20 %           as for cpi
@@ -33,24 +32,14 @@ npsc_usd                 (no record)          $100 m to $100 bn      a unit slip
 
 One declaration
 ---------------
-Every range the record's files are held to is declared once, in ``data/datapackage.json``
-(the Frictionless description that also documents the files for readers outside
-Python): each macro series' unit and range (``sma:unitsBySeries``, ``sma:rangesBySeries``,
-in the published unit), the payments' ranges and the years. This module reads that file
-when imported (:data:`RECORD_COLUMNS`, :data:`RECORD_RANGES`, :data:`PAYMENT_RANGES`,
-:data:`RECORD_YEARS`) and gives an assumption with a record column the same range in
-model units (``rok_cpi_inflation`` -5 to 30 percent is ``cpi`` -0.05 to 0.30), so a value
-the record may hold is a value a user may assume, and the other way round; ``troops`` and
-``gdp`` take the ranges of ``troops.csv``'s ``us_troops`` and ``defense_gdp.csv``'s
-``nominal_gdp_krw_tn`` the same way. Only ``npsc_usd``, which no record file holds, is
-declared here. The table above gives the reasons for the numbers; the numbers themselves
-live in the data package.
-
-It is the data package, not this module, that declares them because the package has to
-state them anyway (it is the files' documentation and the tests validate each file
-against it without importing the loaders), and a JSON file cannot read Python; this
-module reads it with :mod:`json` and :mod:`pathlib` alone, so the foundation imports
-nothing from the package but :mod:`sma_model.errors`.
+``data/datapackage.json`` declares the ranges once: each macro series' unit and range, the
+payments' ranges, the years. Read with :mod:`json` alone when imported (:data:`RECORD_RANGES`,
+:data:`PAYMENT_RANGES`, :data:`RECORD_YEARS`), each assumption gets its record column's range
+in model units (``rok_cpi_inflation`` -5 to 30 percent is ``cpi`` -0.05 to 0.30; ``troops``
+and ``gdp`` those of ``troops.csv`` and ``defense_gdp.csv``); only ``npsc_usd``'s is here.
+Hosts are data too (:data:`HOST_DECLARATIONS`, one ``data/hosts/<host>/host.json`` each): a
+new host is a folder and its declaration, not code. ``SMA_MODEL_DATA`` (:data:`DATA_ENV`)
+names a folder to read instead of ``data/``.
 """
 
 from __future__ import annotations
@@ -58,6 +47,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
+import os
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -68,9 +58,11 @@ from sma_model.errors import DataError
 
 __all__ = [
     "ASSUMPTIONS",
+    "DATA_ENV",
     "DRAWABLE",
     "GROWTH_RATES",
     "HOST_CURRENCIES",
+    "HOST_DECLARATIONS",
     "HOST_SERIES",
     "INDEX_SERIES",
     "PACKAGE_FILE",
@@ -132,29 +124,52 @@ class Series:
 
 #: The name of the record's description in ``data/``.
 PACKAGE_FILE = "datapackage.json"
+#: An environment variable naming another folder laid out as ``data/`` to read instead
+#: (a copy with one more host, say); read when the package is imported.
+DATA_ENV = "SMA_MODEL_DATA"
 
 
-def record_package() -> dict[str, Any]:
-    """The record's description, ``data/datapackage.json``, as read (a fresh dict each call).
+def _package_path() -> Path:
+    here, override = Path(__file__).resolve().parent, os.environ.get(DATA_ENV)
+    folders = (Path(override),) if override else (here / "data", here.parent / "data")
+    for path in (paths := [folder / PACKAGE_FILE for folder in folders]):
+        if path.is_file():
+            return path
+    raise DataError(f"the record's description is missing: looked for {' and '.join(map(str, paths))}")
 
-    Looked for beside the modules (``sma_model/data`` in an installed wheel) and then at
-    the top of a source checkout (``data/``), as :func:`sma_model._files.data_dir` does.
+
+def record_package(path: str = PACKAGE_FILE) -> dict[str, Any]:
+    """A JSON file of the record (``path`` in ``data/``), by default its description, as read.
+
+    ``data/`` is :data:`DATA_ENV`'s folder if set, else ``sma_model/data`` (a wheel), else a
+    checkout's ``data/``, as for :func:`sma_model._files.data_dir`.
 
     Raises
     ------
     DataError
-        Neither folder holds the file, or it is not UTF-8 JSON.
+        No such folder holds the description, or the file is not UTF-8 JSON.
     """
-    here = Path(__file__).resolve().parent
-    candidates = (here / "data" / PACKAGE_FILE, here.parent / "data" / PACKAGE_FILE)
-    for path in candidates:
-        if path.is_file():
-            try:
-                package: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise DataError(f"{path}: cannot read the record's description: {exc}") from None
-            return package
-    raise DataError(f"the record's description is missing: looked for {candidates[0]} and {candidates[1]}")
+    file = _package_path().parent / path
+    try:
+        found: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{file}: cannot read the record's description: {exc}") from None
+    return found
+
+
+def _host_declarations(package: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each ``hosts/<host>/host.json`` the package declares, Korea first; the currency code checked."""
+    out: dict[str, dict[str, Any]] = {}
+    for path in (str(entry.get("path")) for entry in package.get("resources", [])):
+        if path.startswith("hosts/") and path.endswith("/host.json"):
+            name = path.split("/")[1]
+            out[name] = declared = record_package(path)
+            code = str(declared.get("currency", {}).get("code"))
+            if not (len(code) == 3 and code.isupper() and code != "USD" and declared.get("name") == name):
+                raise DataError(f"{path}: name must be {name!r} and currency.code ISO 4217, not {code!r}")
+    if "korea" not in out:
+        raise DataError(f"{PACKAGE_FILE} declares no hosts/korea/host.json")
+    return dict(sorted(out.items(), key=lambda item: item[0] != "korea"))
 
 
 def _schema(package: dict[str, Any], path: str) -> dict[str, Any]:
@@ -184,26 +199,21 @@ RECORD_SCALES = {"percent": 0.01, "KRW trillion": 1e12, "KRW per USD": 1.0}
 #: package's ``sma:unitsBySeries``).
 RECORD_COLUMNS: dict[str, str] = dict(_MACRO["sma:unitsBySeries"])
 
-#: Allowed values of each record column, inclusive, in its published unit (read from the
-#: data package's ``sma:rangesBySeries``; ``rok_share_of_npsc``, which no assumption reads,
-#: is a share: 1 % to 100 %).
+#: Allowed values of each record column, inclusive, in its published unit (the data package's
+#: ``sma:rangesBySeries``; ``rok_share_of_npsc``, which no assumption reads: 1 % to 100 %).
 RECORD_RANGES: dict[str, tuple[float, float]] = {
     column: (float(low), float(high)) for column, (low, high) in _MACRO["sma:rangesBySeries"].items()
 }
 
-#: Allowed published payments (``data/payments.csv``), inclusive, read from the data
-#: package: ₩ billion (the record holds 680.4 to 1,519.2) and $ million (150 to 620).
-#: ₩100 bn to ₩10,000 bn and $50 m to $10,000 m refuse a slip of a thousand either way and
-#: admit a $10 bn deal.
+#: Allowed published payments (``data/payments.csv``), inclusive, read from the data package:
+#: ₩ bn (the record holds 680.4 to 1,519.2) and $ m (150 to 620). ₩100 bn to ₩10,000 bn and
+#: $50 m to $10,000 m refuse a slip of a thousand either way and admit a $10 bn deal.
 PAYMENT_RANGES: dict[str, tuple[float, float]] = {
     column: _bounds(_PAYMENTS, column) for column in ("payment_krw_bn", "payment_usd_m")
 }
 
 #: Years the record may hold, inclusive (it holds 1991-2026), read from the data package.
-RECORD_YEARS: tuple[int, int] = (
-    int(_bounds(_PAYMENTS, "year")[0]),
-    int(_bounds(_PAYMENTS, "year")[1]),
-)
+RECORD_YEARS: tuple[int, int] = (int(_bounds(_PAYMENTS, "year")[0]), int(_bounds(_PAYMENTS, "year")[1]))
 
 if set(RECORD_RANGES) != set(RECORD_COLUMNS) or not set(RECORD_COLUMNS.values()) <= set(RECORD_SCALES):
     raise DataError(
@@ -254,15 +264,16 @@ INDEX_SERIES = {"cpi": "cpi", "defense_budget": "defense_budget_growth"}
 GROWTH_RATES = (-0.5, 0.5)
 
 
-#: Hosts whose payments the model projects, and the currency each pays in (ISO 4217).
-#: Korea's record is ``data/``, another host's ``data/hosts/<host>/``; the ranges of its
-#: series are :func:`sma_model.model.assumptions.host_assumptions`. Germany's record is
-#: shipped, but it is no host here yet: the terms take no euro amounts.
-HOST_CURRENCIES = {"korea": "KRW", "japan": "JPY"}
+#: Every host the data package declares (``hosts/<host>/host.json``, as read), Korea first.
+HOST_DECLARATIONS: dict[str, dict[str, Any]] = _host_declarations(_PACKAGE)
 
-#: Assumption → the series of a host's ``macro.csv`` that fills it (the names every host's
-#: record uses; a host that records only defense-budget levels has its growth derived from
-#: them). ``us_cpi``, ``troops`` and ``npsc_usd`` have no host series.
+#: Hosts whose payments the model projects (``projected: true``) and the currency each pays
+#: in (ISO 4217). Germany's record is shipped, but it has no agreement to project.
+HOST_CURRENCIES = {name: d["currency"]["code"] for name, d in HOST_DECLARATIONS.items() if d["projected"]}
+
+#: Assumption → the series of a host's ``macro.csv`` that fills it (names every host's record
+#: uses; growth is derived from levels if only they are recorded). ``us_cpi``, ``troops``
+#: and ``npsc_usd`` have no host series.
 HOST_SERIES = {
     "cpi": "cpi_inflation",
     "defense_budget": "defense_budget",

@@ -17,17 +17,25 @@ A host pays in its own currency or in dollars (Korea: KRW or USD; Japan: JPY or 
 "local" below means the host's currency, and a rate is local currency per dollar.
 :func:`check_currency` accepts Korea's two unless told which are allowed, so a
 function that only knows won and dollars never takes yen for either.
+
+Each host's currency (code, symbol, name, plot and table scale and label) is data: the
+``currency`` of each projected host's ``data/hosts/<host>/host.json`` (read when this
+module is imported, from the folder ``SMA_MODEL_DATA`` names if set). Only the dollar, the
+currency every host may pay in, is declared here.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sma_model.errors import SMAModelError
+from sma_model.errors import DataError, SMAModelError
 
 __all__ = [
     "BILLION",
@@ -42,6 +50,7 @@ __all__ = [
     "conversion_factor",
     "convert",
     "currency_column",
+    "currency_name",
     "either",
     "money_currency",
     "outcome_label",
@@ -60,15 +69,68 @@ __all__ = [
 BILLION = 1e9
 #: One million: the record's dollar amounts ($ m).
 MILLION = 1e6
-#: The currencies a payment can be set in: Korea's won, Japan's yen, and dollars.
-CURRENCIES = ("KRW", "USD", "JPY")
+_DOLLAR = {
+    "code": "USD",
+    "symbol": "$",
+    "name": "dollars",
+    "korean_name": "달러",
+    "plot_unit": [1e9, "$ bn"],
+    "table_unit": [1e6, "$ m"],
+}
+
+
+def _host_currencies() -> list[dict[str, Any]]:
+    """The ``currency`` of each projected host's ``hosts/<host>/host.json``, Korea's first, checked."""
+    here, override = Path(__file__).resolve().parent, os.environ.get("SMA_MODEL_DATA")
+    folders = (Path(override),) if override else (here / "data", here.parent / "data")
+    folder = next((f for f in folders if (f / "datapackage.json").is_file()), folders[-1])
+    try:
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        paths = [str(r.get("path")) for r in package["resources"]]
+        hosts = {
+            p: json.loads((folder / p).read_text(encoding="utf-8")) for p in paths if p.endswith("/host.json")
+        }
+    except (OSError, ValueError, KeyError) as exc:  # ValueError: not JSON or not UTF-8
+        raise DataError(f"{folder}: cannot read the hosts' declarations: {exc}") from None
+    out = []
+    for path in sorted(hosts, key=lambda p: p != "hosts/korea/host.json"):
+        money = hosts[path].get("currency") if hosts[path].get("projected") else None
+        if money is None:
+            continue
+        texts = all(isinstance(money.get(k), str) for k in ("code", "symbol", "name", "korean_name"))
+        if not texts or not all(_unit(money.get(k)) for k in ("plot_unit", "table_unit")):
+            raise DataError(
+                f"{folder / path}: currency needs code, symbol, name and korean_name (text) and "
+                f"plot_unit and table_unit ([scale > 0, label]), not {money!r}"
+            )
+        out.append(money)
+    return out
+
+
+def _unit(unit: Any) -> bool:
+    """Whether ``unit`` is ``[scale > 0, label]``."""
+    return (
+        isinstance(unit, list)
+        and len(unit) == 2
+        and isinstance(unit[0], (int, float))
+        and unit[0] > 0
+        and isinstance(unit[1], str)
+    )
+
+
+_DECLARED = _host_currencies()
+#: The currencies a payment can be set in: Korea's won, dollars, then each other projected
+#: host's (Japan's yen), as ``data/hosts/<host>/host.json`` declares them.
+CURRENCIES: tuple[str, ...] = (_DECLARED[0]["code"], "USD", *(m["code"] for m in _DECLARED[1:]))
 #: Korea's pair, what :func:`check_currency` allows unless told otherwise.
 KOREA_CURRENCIES = ("KRW", "USD")
-#: Scale and label for plot axes: an amount divided by the scale reads in the label.
-PLOT_UNITS = {"KRW": (1e12, "₩ tn"), "USD": (1e9, "$ bn"), "JPY": (1e9, "¥ bn")}
-#: Scale and label for tables and reprs.
-TABLE_UNITS = {"KRW": (1e9, "₩ bn"), "USD": (1e6, "$ m"), "JPY": (1e9, "¥ bn")}
-_SYMBOLS = {"KRW": "₩", "USD": "$", "JPY": "¥"}
+_MONEY = {m["code"]: m for m in (_DECLARED[0], _DOLLAR, *_DECLARED[1:])}
+#: Scale and label for plot axes: an amount divided by the scale reads in the label
+#: (``{"KRW": (1e12, "₩ tn"), "USD": (1e9, "$ bn"), "JPY": (1e9, "¥ bn")}``).
+PLOT_UNITS = {code: (float(m["plot_unit"][0]), str(m["plot_unit"][1])) for code, m in _MONEY.items()}
+#: Scale and label for tables and reprs (₩ bn, $ m, ¥ bn).
+TABLE_UNITS = {code: (float(m["table_unit"][0]), str(m["table_unit"][1])) for code, m in _MONEY.items()}
+_SYMBOLS = {code: str(money["symbol"]) for code, money in _MONEY.items()}
 
 
 def check_currency(currency: object, allowed: Sequence[str] = KOREA_CURRENCIES) -> str:
@@ -107,6 +169,11 @@ def either(codes: Sequence[str]) -> str:
 def symbol(currency: str) -> str:
     """``"₩"`` for KRW, ``"¥"`` for JPY, ``"$"`` for USD."""
     return _SYMBOLS[check_currency(currency, CURRENCIES)]
+
+
+def currency_name(currency: str, korean: bool = False) -> str:
+    """The currency in words: ``"won"``, ``"yen"``, ``"dollars"`` (Korean: ``"원"``, ``"엔"``, ``"달러"``)."""
+    return str(_MONEY[check_currency(currency, CURRENCIES)]["korean_name" if korean else "name"])
 
 
 def plot_unit(currency: str) -> tuple[str, float, str]:

@@ -158,8 +158,11 @@ def cumulative(values: Any, scenario: np.ndarray) -> Any:
 #: The frame's columns in order; a column whose inputs no scenario has is left out (another
 #: host's currency columns appear only with a scenario of that host; the ``currency``
 #: column names each row's host currency).
-FRAME_COLUMNS = (
-    "scenario year agreement rule currency payment growth_rate payment_krw payment_jpy payment_usd "
-    "payment_krw_real payment_jpy_real payment_usd_real cumulative_krw cumulative_jpy cumulative_usd "
-    "share_of_defense_budget share_of_gdp share_of_npsc usd_per_troop"
-).split()
+_CODES = [*(code.lower() for code in CURRENCIES if code != "USD"), "usd"]  # krw, jpy, any new host's, usd
+FRAME_COLUMNS = [
+    *"scenario year agreement rule currency payment growth_rate".split(),
+    *(f"payment_{code}" for code in _CODES),
+    *(f"payment_{code}_real" for code in _CODES),
+    *(f"cumulative_{code}" for code in _CODES),
+    *"share_of_defense_budget share_of_gdp share_of_npsc usd_per_troop".split(),
+]

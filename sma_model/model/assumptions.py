@@ -49,18 +49,17 @@ from sma_model.series import (
     record_package,
     unique_year_keys,
 )
+from sma_model.units import currency_name
 
 __all__ = ["Assumptions", "check_for_host", "host_assumptions"]
 
-#: A host's money series in words, by its currency: (the money, whose).
-_WORDS = {"JPY": ("yen", "Japan's")}
 _SCALES = {"billion": 1e9, "million": 1e6, "trillion": 1e12}
 
 
 def _host_series(host: str, schema: dict[str, Any]) -> dict[str, Series]:
     """A non-Korean host's assumptions: each with the range its ``macro.csv`` declares."""
     currency = HOST_CURRENCIES[host]
-    money, whose = _WORDS.get(currency, (currency, f"{host.title()}'s"))
+    money, whose = currency_name(currency), f"{host.title()}'s"  # "yen", "Japan's" (host.json)
     words = {
         "usd_krw": f"{money} per dollar",
         "defense_budget": f"{whose} defense budget in {money}",
@@ -92,6 +91,10 @@ def _hosts() -> dict[str, dict[str, Series]]:
     out = {"korea": ASSUMPTIONS}
     for host in HOST_CURRENCIES:
         if host != "korea":
+            if f"hosts/{host}/macro.csv" not in schemas:
+                raise DataError(
+                    f"{PACKAGE_FILE} declares no hosts/{host}/macro.csv; a projected host needs one"
+                )
             out[host] = _host_series(host, schemas[f"hosts/{host}/macro.csv"])
     return out
 

@@ -66,9 +66,10 @@ class Scenario(TermsModel):
     name
         A label for tables and plots.
     host
-        The country paying: ``"korea"`` (the default) or ``"japan"``. Its currency is the
-        one amounts may be in besides dollars (KRW, JPY), its record fills the assumptions,
-        and ``usd_krw`` means its currency per dollar.
+        The country paying: ``"korea"`` (the default), ``"japan"``, or any host that
+        ``data/hosts/<host>/host.json`` declares projected (:data:`~sma_model.series.HOST_CURRENCIES`).
+        Its currency is the one amounts may be in besides dollars (KRW, JPY), its record fills
+        the assumptions, and ``usd_krw`` means its currency per dollar.
     agreements
         Agreements in order of ``start_year``, not overlapping. Years between them, and
         after the last one up to ``horizon``, follow ``after_expiry``.

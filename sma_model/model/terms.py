@@ -13,7 +13,7 @@ their currency (won, yen or dollars, not billions). The field types and their ra
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -36,7 +36,7 @@ from sma_model.model.registry import (
     register_rule,
 )
 from sma_model.series import HOST_CURRENCIES, check_text, unique_year_keys
-from sma_model.units import short_money
+from sma_model.units import CURRENCIES, short_money
 
 __all__ = [
     "MAX_YEAR",
@@ -67,7 +67,10 @@ def _known_currency(value: object) -> object:  # USD or a host's currency; else 
     return value
 
 
-Currency = Annotated[Literal["KRW", "USD", "JPY"], BeforeValidator(_known_currency)]
+if TYPE_CHECKING:  # the shipped codes, for the type checker; a new host's code is one more string
+    Currency = Annotated[Literal["KRW", "USD", "JPY"], BeforeValidator(_known_currency)]
+else:  # the codes are data (USD and each projected host's, data/hosts/<host>/host.json): KRW, USD, JPY
+    Currency = Annotated[Literal[CURRENCIES], BeforeValidator(_known_currency)]
 
 
 class Money(TermsModel):

@@ -1,10 +1,13 @@
 """Host countries of US forces: who they are, and their records beside Korea's (``data/hosts/<country>/``).
 
-A host has a currency, a fiscal year and a record. Korea's is ``data/`` itself; another
-host's files are ``data/hosts/<country>/{support,budget,macro,troops}.csv``, each declared
-in ``data/datapackage.json`` (for ``macro.csv``: each series' unit, period and range), so
-another host is one more set of files, not new code. Series have the same names for every
-host (``cpi_inflation``, ``defense_budget``, ``local_per_usd``...), Korea's included.
+A host has a currency, a fiscal year and a record. Who it is (currency, fiscal year, names)
+is ``data/hosts/<country>/host.json`` (:data:`sma_model.series.HOST_DECLARATIONS`). Korea's
+record is ``data/`` itself; another host's files are
+``data/hosts/<country>/{support,budget,macro,troops}.csv``, each declared in
+``data/datapackage.json`` (for ``macro.csv``: each series' unit, period and range), so
+another host is one more set of files, not new code (docs/record.md, "Adding a host").
+Series have the same names for every host (``cpi_inflation``, ``defense_budget``,
+``local_per_usd``...), Korea's included.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sma_model.record._reading import path_of
 from sma_model.record._schema import package, read_table, resource
 from sma_model.record.macro import macro, macro_series
 from sma_model.record.troops import troops
+from sma_model.series import HOST_DECLARATIONS
 
 __all__ = [
     "HOSTS",
@@ -37,8 +41,9 @@ __all__ = [
     "host_troops",
 ]
 
-#: Host countries with a record beside Korea's (a folder in ``data/hosts/``).
-HOSTS = ("japan", "germany")
+#: Host countries with a record beside Korea's (a folder in ``data/hosts/``): today
+#: ``("japan", "germany")``, as the data package declares them.
+HOSTS = tuple(name for name in HOST_DECLARATIONS if name != "korea")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,35 +64,28 @@ class Host:
     support_name: str
 
 
-#: Every host the package knows, by name. Korea's record is ``data/`` itself.
+def _host_info(name: str, declared: dict[str, Any]) -> Host:
+    """A host from its declaration, ``data/hosts/<name>/host.json``."""
+    fields = ("iso3", "fiscal_year_source", "support_name")
+    if not all(isinstance(declared.get(field), str) for field in fields):
+        raise DataError(f"data/hosts/{name}/host.json: {', '.join(fields)} must be text, not missing")
+    return Host(
+        name,
+        declared["iso3"],
+        declared["currency"]["code"],
+        int(declared["fiscal_year_start_month"]),
+        declared["fiscal_year_source"],
+        declared["support_name"],
+    )
+
+
+#: Every host the package knows, by name (Korea, Japan, Germany), from its ``host.json``.
+#: Korea's record is ``data/`` itself.
 HOST_INFO: dict[str, Host] = {
-    "korea": Host(
-        "korea",
-        "KOR",
-        "KRW",
-        1,
-        "National Finance Act (국가재정법), Article 2: the fiscal year runs from 1 January to 31 December",
-        "Special Measures Agreement (SMA)",
-    ),
-    "japan": Host(
-        "japan",
-        "JPN",
-        "JPY",
-        4,
-        "Public Finance Act (財政法), Article 11: the fiscal year runs from 1 April to 31 March",
-        "host-nation support (在日米軍駐留経費負担, 'omoiyari yosan'; 同盟強靱化予算 since December 2021)",
-    ),
-    "germany": Host(
-        "germany",
-        "DEU",
-        "EUR",
-        1,
-        "Federal Budget Code (Bundeshaushaltsordnung), section 4: the fiscal year is the calendar year",
-        "payments for the costs of US troops",
-    ),
+    name: _host_info(name, declared) for name, declared in HOST_DECLARATIONS.items()
 }
 
-_ALIASES = {"south korea": "korea", "republic of korea": "korea", "rok": "korea"}
+_ALIASES = {alias: name for name, declared in HOST_DECLARATIONS.items() for alias in declared["aliases"]}
 
 #: Korea's series in ``data/macro.csv`` under the names every host's record uses.
 _KOREA_SERIES = {

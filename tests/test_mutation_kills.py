@@ -711,3 +711,26 @@ def test_an_agreement_whose_currency_cannot_be_told_says_how_to_give_it():
 def test_numeric_paths_skip_an_empty_currency_and_go_on_to_the_next_field():
     dump = {"currency": None, "rate": 0.1, "cap": None, "name": "x"}
     assert numeric_paths(dump) == [("rate",), ("cap",)]
+
+
+def test_a_change_appends_an_agreement_and_keeps_every_earlier_one():
+    status_quo = sma.presets.get("status-quo")
+    five = deal("$5bn", 2027, 9, sma.Money(amount=5e9, currency="USD"), sma.Frozen())
+    demand = status_quo.with_changes({"agreements[0].term_years": 1, "agreements[1]": five})
+    assert demand.agreements[0].name == "12th SMA" and demand.agreements[1] == five
+
+
+def test_moving_a_scenario_to_japan_drops_korea_s_default_troops_unless_the_change_sets_them():
+    status_quo = sma.presets.get("status-quo")  # 28,500 US troops, Korea's default
+    moved = status_quo.with_changes({"host": "japan", "assumptions.usd_krw": 140.0})
+    assert (moved.host, moved.assumptions.troops) == ("japan", None)
+    kept = status_quo.with_changes(
+        {"host": "japan", "assumptions.usd_krw": 140.0, "assumptions.troops": 28_500.0}
+    )
+    assert kept.assumptions.troops == 28_500.0
+
+
+def test_an_unknown_currency_is_pydantic_s_literal_error_as_a_literal_field_gives():
+    with pytest.raises(ValidationError) as caught:
+        sma.Money(amount=1.0, currency="EUR")
+    assert caught.value.errors()[0]["type"] == "literal_error"

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from sma_model._declarations import DATA_ENV
 from sma_model.errors import DataError, OutputError, YAMLInputError
 
 __all__ = [
@@ -25,12 +26,6 @@ __all__ = [
     "save_figure",
     "write_atomic",
 ]
-
-
-#: An environment variable naming a folder laid out as ``data/`` to read instead of the
-#: shipped record (a copy with one more host, say). Set it before importing the package:
-#: :mod:`sma_model.series` and :mod:`sma_model.units` read the declarations when imported.
-DATA_ENV = "SMA_MODEL_DATA"
 
 
 def data_dir() -> Path:

@@ -26,15 +26,13 @@ currency every host may pay in, is declared here.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sma_model._declarations import host_declarations, record_package
 from sma_model.errors import DataError, SMAModelError
 
 __all__ = [
@@ -81,26 +79,16 @@ _DOLLAR = {
 
 def _host_currencies() -> list[dict[str, Any]]:
     """The ``currency`` of each projected host's ``hosts/<host>/host.json``, Korea's first, checked."""
-    here, override = Path(__file__).resolve().parent, os.environ.get("SMA_MODEL_DATA")
-    folders = (Path(override),) if override else (here / "data", here.parent / "data")
-    folder = next((f for f in folders if (f / "datapackage.json").is_file()), folders[-1])
-    try:
-        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-        paths = [str(r.get("path")) for r in package["resources"]]
-        hosts = {
-            p: json.loads((folder / p).read_text(encoding="utf-8")) for p in paths if p.endswith("/host.json")
-        }
-    except (OSError, ValueError, KeyError) as exc:  # ValueError: not JSON or not UTF-8
-        raise DataError(f"{folder}: cannot read the hosts' declarations: {exc}") from None
+    hosts = host_declarations(record_package())  # Korea first
     out = []
-    for path in sorted(hosts, key=lambda p: p != "hosts/korea/host.json"):
-        money = hosts[path].get("currency") if hosts[path].get("projected") else None
+    for name, declared in hosts.items():
+        money = declared.get("currency") if declared.get("projected") else None
         if money is None:
             continue
         texts = all(isinstance(money.get(k), str) for k in ("code", "symbol", "name", "korean_name"))
         if not texts or not all(_unit(money.get(k)) for k in ("plot_unit", "table_unit")):
             raise DataError(
-                f"{folder / path}: currency needs code, symbol, name and korean_name (text) and "
+                f"hosts/{name}/host.json: currency needs code, symbol, name and korean_name (text) and "
                 f"plot_unit and table_unit ([scale > 0, label]), not {money!r}"
             )
         out.append(money)

@@ -9,7 +9,11 @@ that gives the same answer: ``import pandas`` for the import; a bare numpy loop 
 same years doing the same capped-CPI arithmetic for projections and sweeps; for the CLI, a
 process that imports pandas and matplotlib and saves one line to a PNG.
 
-Not part of the test suite. Memory and streaming are in ``benchmarks/bench_sweep.py``.
+``--dask`` adds the dask backend on a two-worker LocalCluster against the local run
+(``benchmarks/bench_dask.py``, about 3 minutes at 1e7 samples); ``--ema`` adds the EMA
+Workbench comparison (``benchmarks/bench_ema.py``; needs the Workbench in its own venv,
+``--ema-python``). Not part of the test suite. Memory and streaming are in
+``benchmarks/bench_sweep.py``.
 """
 
 from __future__ import annotations
@@ -324,13 +328,13 @@ def big_sweeps(runs: int, n: int) -> None:
     else:
         print("numba is not installed: no figures for kernel='numba' (pip install 'sma-model[fast]')")
 
-    from scipy.stats import qmc
-
-    lows, highs = np.array([r[0] for r in RANGES.values()]), np.array([r[1] for r in RANGES.values()])
-
     def lhs_floor() -> Any:
-        u = qmc.scale(qmc.LatinHypercube(d=4, rng=np.random.default_rng(1)).random(n), lows, highs)
-        return capped_cpi_floor(n, u[:, 0], u[:, 1], u[:, 2], u[:, 3])
+        # the least work for a Latin hypercube: per parameter, a permutation of the strata and a uniform
+        columns = []
+        for k, (low, high) in enumerate(RANGES.values()):
+            g = np.random.default_rng(np.random.SeedSequence(1, spawn_key=(k,)))
+            columns.append(low + (g.permutation(n) + g.random(n)) * (high - low) / n)
+        return capped_cpi_floor(n, *columns)
 
     a, b = paired(lambda: sma.sweep(base, RANGES, method="lhs", n=n, rng=1, progress=False), lhs_floor, runs)
     report(f"sweep(method='lhs') {label} end to end, summaries", a, b, "<= 2x floor", ratio_goal=2.0)
@@ -407,6 +411,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="timings of each figure and floor (default 7)")
     parser.add_argument("--samples", type=int, default=1_000_000, help="samples of the big sweeps")
     parser.add_argument("--quick", action="store_true", help="3 runs and 1e5 samples: a smoke test")
+    parser.add_argument("--dask", action="store_true", help="add dask on a 2-worker LocalCluster (1e7)")
+    parser.add_argument("--ema", action="store_true", help="add the EMA Workbench comparison")
+    parser.add_argument(
+        "--ema-python", default="/tmp/ema-venv-bench/bin/python", help="a Python with ema-workbench"
+    )
     args = parser.parse_args()
     runs, n = (3, 100_000) if args.quick else (args.runs, args.samples)
     started = time.perf_counter()
@@ -416,6 +425,14 @@ def main() -> None:
     big_sweeps(max(3, runs - 2), n)
     memory(n)
     cli(max(3, runs - 2))
+    if args.dask:
+        from bench_dask import dask_rows
+
+        ROWS.extend(dask_rows(max(3, runs - 2), 100_000 if args.quick else 10_000_000, malloc=True))
+    if args.ema:
+        from bench_ema import ema_rows
+
+        ROWS.extend(ema_rows(max(3, runs - 2), args.ema_python))
     print(
         f"\nmedian (min-max) of {runs} runs ({runs + 2} for the import, {max(3, runs - 2)} for the big "
         f"sweeps and the CLI); load average now {_load()}; "

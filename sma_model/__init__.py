@@ -15,9 +15,11 @@ then :mod:`~sma_model.model` (terms and scenarios), :mod:`~sma_model.record` (th
 :mod:`~sma_model.sweeps`, and at the edges :mod:`~sma_model.io`, the CLI and the explorer.
 This module only re-exports what users need, and loads each name on first use
 (Scientific Python SPEC 1): ``import sma_model`` reads only the error classes and the
-version, and ``sma.project`` loads the model, the record and the engine (pandas,
-numpy, pydantic) when it is first touched. Sweeps, sensitivity and :mod:`~sma_model.io`
-load when they are used, and matplotlib only when a figure is drawn.
+version; the model's classes (``sma.Scenario``, ``sma.Money``, ``sma.Fixed`` …) load
+the model alone (pandas, numpy, pydantic), and ``sma.project`` (or any other name)
+loads the model, the record, the engine and the analysis when it is first touched.
+Sweeps, sensitivity and :mod:`~sma_model.io` load when they are used, and matplotlib
+only when a figure is drawn.
 """
 
 from __future__ import annotations
@@ -178,8 +180,11 @@ _LAZY = {
 #: Subpackages and modules reachable as attributes (``sma.series``), loaded on first use too.
 _SUBMODULES = ("analysis", "engine", "explorer", "formatting", "model", "plotting", "series", "units")
 _LAZY.update({name: (f"sma_model.{name}", None) for name in _SUBMODULES})
-#: What loads without the core (the first use of any other name loads the core).
+#: What loads without the core (the first use of any other name loads the core): the
+#: model's classes from their own modules (``sma.model`` itself loads the core, which
+#: imports every module of the model), io, sweeps, the explorer, series and units.
 _ON_THEIR_OWN = (
+    "sma_model.model.",
     "sma_model.io",
     "sma_model.sweeps",
     "sma_model.explorer",

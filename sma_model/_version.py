@@ -6,7 +6,6 @@ source), so the package never asks ``importlib.metadata`` at import time.
 
 from __future__ import annotations
 
-import platform
 import sys
 
 __all__ = ["__version__", "show_versions", "versions"]
@@ -36,6 +35,7 @@ def versions() -> dict[str, str]:
         ``"python"``, ``"platform"`` and one entry per package (``"not installed"``
         where it is absent).
     """
+    import platform  # only when asked, as importlib.metadata
     from importlib.metadata import PackageNotFoundError, version  # slow: only when asked
 
     found = {"python": sys.version.split()[0], "platform": platform.platform()}

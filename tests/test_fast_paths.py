@@ -9,6 +9,8 @@ scenario, or against the numpy path. No timing here: speed is in ``benchmarks/ru
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +18,7 @@ from test_sweep import GRID, dollar_deal, rich_scenario
 
 import sma_model as sma
 from sma_model.engine import kernel_numba
+from sma_model.engine.run import Rows
 from sma_model.model.parameters import parse_path, scenario_with
 from sma_model.sweeps.binding import Binder, classify
 from sma_model.sweeps.sampling import GridSampler
@@ -109,6 +112,25 @@ def test_a_swept_cap_is_one_vector_in_the_years_it_governs_and_shared_elsewhere(
     assert rows.cells["index_raw"][-1] is cpi  # 2040 reads 2038: no record yet
     # no array holds years x samples
     assert all(r.ndim == 1 for field in rows.cells.values() for r in field)
+
+
+def test_a_binder_lists_its_compiled_rows_once_never_writes_them_and_pickles_without_them():
+    scenario = bench_scenario()
+    params = [classify(scenario, parse_path(p)) for p in RANGES]
+    binder = Binder(scenario, params, {p.parts: RANGES[p.path][0] for p in params}, np.empty((1, 0)))
+    first, second = samples_table(5, seed=1), samples_table(5, seed=2)
+    binder.bind(first, 5)
+    rows = binder.bind(second, 5)
+    # the second chunk's caps are its own; the listed rows still hold the compiled 3 % (the range's low end)
+    years = list(binder.plan.years)
+    assert rows.cells["cap"][years.index(2028)] is second["agreements[0].escalation.cap"]
+    assert [float(r[0]) for r in binder.listed["cap"][1:5]] == [0.03] * 4
+    copy = pickle.loads(pickle.dumps(binder))
+    assert "listed" in binder.__dict__ and "listed" not in copy.__dict__  # rebuilt where used
+    again = copy.bind(second, 5)
+    for field, field_rows in rows.cells.items():
+        for a, b in zip(field_rows, again.cells[field]):
+            np.testing.assert_array_equal(a, b)
 
 
 def test_a_grid_hands_out_every_combination_in_order_for_any_range_of_samples():
@@ -257,6 +279,78 @@ def test_the_numba_kernel_gives_the_numbers_of_numpy_on_a_capped_cpi_sweep(keep,
     )
     if keep == "paths" and currency == "KRW":
         assert_samples_are_projections(bench_scenario(), plain, [0, 69_999], threshold=threshold)
+
+
+def hand_rows() -> Rows:
+    """Two samples, four years (2030-2033), paid from ₩100 before 2030.
+
+    2030: +10 % for both; 2031: an index of 3 % and 8 % clipped to [0, 2 %] and [0, 5 %];
+    2032: an agreement sets ₩200; 2033: converted into dollars at ₩1,000 and ₩1,250 a
+    dollar and frozen. The exchange rates are read-only, the caps a strided column, as
+    samplers and frames hand them out.
+    """
+    one = lambda x: np.array([x], dtype=float)  # noqa: E731 (a shared row)
+    fx = np.array([1000.0, 1250.0])
+    fx.flags.writeable = False
+    caps = np.array([[0.02, 9.0], [0.05, 9.0]])[:, 0]  # strided
+    years = range(4)
+    cells = {
+        "rate": [one(0.1), one(0.0), one(0.0), one(0.0)],
+        "index_value": [one(0.0), np.array([0.03, 0.08]), one(0.0), one(0.0)],
+        "cap": [one(0.0), caps, one(0.0), one(0.0)],
+        "floor": [one(0.0)] * 4,
+        "reset_value": [one(np.nan), one(np.nan), one(200.0), one(np.nan)],
+        "conversion": [one(1.0), one(1.0), one(1.0), 1.0 / fx],
+        "usd_krw": [fx] * 4,
+        "indexed": [np.array([t == 1]) for t in years],
+        "reset": [np.array([t == 2]) for t in years],
+        "usd": [np.array([t == 3]) for t in years],
+        "active": [np.array([True])] * 4,
+        "phase_step": [np.array([0])] * 4,
+    }
+    return Rows(2, one(100.0), cells)
+
+
+@numba_only
+@pytest.mark.parametrize("as_tuple", [True, False])
+def test_the_numba_kernel_on_hand_worked_rows(monkeypatch, as_tuple):
+    if not as_tuple:  # more rows than a tuple takes: stacked into one array
+        monkeypatch.setattr(kernel_numba, "_MAX_TUPLE", 1)
+    rows = hand_rows()
+    packed = kernel_numba._pack(rows)
+    assert isinstance(packed[0], tuple) == as_tuple
+    assert packed[1] == 4  # sample rows: the index, the caps, the conversion, the exchange rates
+    # the shared values, each once: 0, 0.1, 1, 100, 200, NaN
+    assert len(packed[2]) == 6
+    paths = np.empty((4, 2))
+    segments = [(True, False), (False, False), (False, True), (True, True)]  # won 2030-32, dollars 2033
+    got = kernel_numba.fused_summaries(rows, np.arange(2030, 2034), segments, False, 113.0, paths)
+    assert got is not None
+    # levels: 110 for both; 112.2 and 115.5; 200; $0.2 and $0.16 (₩200 at each rate)
+    np.testing.assert_allclose(paths, [[110, 110], [112.2, 115.5], [200, 200], [200, 200]], rtol=1e-15)
+    np.testing.assert_allclose(got["total_krw"], [422.2 + 200, 425.5 + 200], rtol=1e-15)
+    np.testing.assert_allclose(got["total_usd"], [422.2 / 1000 + 0.2, 425.5 / 1250 + 0.16], rtol=1e-15)
+    np.testing.assert_allclose(got["final_payment_krw"], [200, 200], rtol=1e-15)
+    np.testing.assert_allclose(got["final_payment_usd"], [0.2, 0.16], rtol=1e-15)
+    assert got["first_year_over_threshold"].tolist() == [2032, 2031]  # over ₩113
+    # a payment at the limit: the kernel declines and numpy names it
+    rows.cells["reset_value"][2] = np.array([1e18])
+    assert kernel_numba.fused_summaries(rows, np.arange(2030, 2034), segments, False, None, None) is None
+
+
+@numba_only
+def test_the_numba_kernel_takes_read_only_and_strided_samples_and_stacks_many_rows(monkeypatch):
+    table = samples_table(3000, seed=6)
+    both = np.stack([table[p] for p in RANGES], axis=1)  # a column of it is strided
+    for k, p in enumerate(RANGES):
+        table[p] = both[:, k]
+    table["assumptions.usd_krw"] = table["assumptions.usd_krw"].copy()
+    table["assumptions.usd_krw"].flags.writeable = False
+    kwargs = {"parameters": table, "method": "zip", "keep": "paths", "threshold": 2.2e12}
+    _, fast = assert_kernels_agree(bench_scenario(), **kwargs)
+    assert_samples_are_projections(bench_scenario(), fast, [0, 2999], threshold=2.2e12)
+    monkeypatch.setattr(kernel_numba, "_MAX_TUPLE", 2)  # the bench scenario has 4 sample rows
+    assert_kernels_agree(bench_scenario(), **kwargs)
 
 
 @numba_only

@@ -84,6 +84,41 @@ def test_public_names_load_on_first_use():
     )
 
 
+def test_the_models_classes_load_the_model_alone():
+    _run(
+        """
+        import sys
+        import sma_model as sma
+        agreement = sma.Agreement(
+            name="deal", start_year=2020, term_years=3, base=sma.Money(amount=1e12, currency="KRW"),
+            escalation=sma.Fixed(rate=0.05),
+        )
+        scenario = sma.Scenario(
+            name="test", agreements=[agreement], assumptions=sma.Assumptions(use_record=False, usd_krw=1000.0)
+        )
+        core = ("sma_model.record", "sma_model.engine", "sma_model.analysis", "sma_model.plotting", "yaml")
+        loaded = [m for m in core if m in sys.modules]
+        assert not loaded, loaded
+        assert sma.model.scenario.Scenario is sma.Scenario and sma.model.terms.Fixed is sma.Fixed
+        # the first other name loads the core: 1000 bn, x 1.05 = 1050 bn, x 1.05 = 1102.5 bn
+        payments = sma.project(scenario).frame["payment_krw"].tolist()
+        assert [round(p / 1e9, 6) for p in payments] == [1000.0, 1050.0, 1102.5], payments
+        assert all(m in sys.modules for m in core[:-1]) and sma.engine.run.__name__ == "run"
+        """
+    )
+
+
+def test_the_model_package_loads_the_core():
+    _run(
+        """
+        import sys
+        import sma_model as sma
+        assert sma.model.scenario.Scenario.__name__ == "Scenario" and sma.model.parameters
+        assert "sma_model.record.presets" in sys.modules and "sma_model.analysis" in sys.modules
+        """
+    )
+
+
 def test_field_descriptions_survive_the_lazy_build():
     _run(
         """

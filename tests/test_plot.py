@@ -275,6 +275,28 @@ def test_a_tornado_from_its_result_names_the_agreements_in_words():
     assert labels == ["ROK CPI inflation", "cap on the 12th SMA's rise"]
 
 
+def test_a_tornados_value_labels_stay_inside_its_axes():
+    # the notebook's tornado: the "0 %" beside the widest bar ran over the axis and its label
+    result = sma.one_at_a_time(
+        sma.presets.get("status-quo"),
+        {
+            "assumptions.cpi": (0.0, 0.05),
+            "agreements[0].escalation.cap": (0.02, 0.05),
+            "assumptions.usd_krw": (1200.0, 1600.0),
+        },
+        outcome="final_payment_usd",
+    )
+    ax = sma.plot.tornado(result, outcome="final_payment_usd")
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    labels = [t for t in ax.texts if t.get_text()]
+    assert {t.get_text() for t in labels} == {"0 %", "5 %", "2 %", "1,200", "1,600"}
+    for text in labels:  # clear of either edge by at least a character's width (8 pt text)
+        box = text.get_window_extent(renderer)
+        assert box.x0 - frame.x0 >= 8 and frame.x1 - box.x1 >= 8, text.get_text()
+
+
 def test_a_tornado_of_a_frame_without_its_columns_is_the_packages_error():
     with pytest.raises(sma.MissingColumnError, match="outcome_base"):
         sma.plot.tornado(pd.DataFrame({"parameter": ["x"], "low": [0.0], "high": [1.0]}))

@@ -230,8 +230,9 @@ def test_every_seed_default_rng_accepts_is_accepted():
 
 def test_int_seeds_give_the_numbers_they_always_gave():
     # Monte Carlo figures since issue 15 (each drawn row has its own stream, so a run draws
-    # only the samples it keeps; see CHANGELOG); the Latin hypercube's are from commit 4753657.
-    # A new seed scheme must not move published results without saying so.
+    # only the samples it keeps; see CHANGELOG); the Latin hypercube's since issue 15 too (numpy
+    # only, parameter k drawn from the seed's child k; see CHANGELOG and test_lhs.py). A new seed
+    # scheme must not move published results without saying so.
     run = sma.monte_carlo(
         dollar_deal(),
         n=70_000,
@@ -252,13 +253,25 @@ def test_int_seeds_give_the_numbers_they_always_gave():
         n=5,
         rng=7,
     )
+    # by hand: parameter k's strata permuted by default_rng(SeedSequence(7, spawn_key=(k,))):
+    # usd_krw (1100-1700, strata of 120): permutation [1, 4, 3, 2, 0], uniforms .5914 .8688 .7293
+    # .1692 .0883, so 1100 + 120 (1.5914) = 1290.96 ...; base.amount (4-6bn, strata of 0.4bn):
+    # [3, 4, 0, 1, 2], .2227 .1335 .0945 .3787 .3538, so 4e9 + 0.4e9 (3.2227) = 5.289bn ...;
+    # the $ amount frozen for five years: total = 5 x amount x usd_krw = 34.14tn ...
     assert lhs.frame["total_krw"].tolist() == [
-        37195582066441.87,
-        42782362130693.87,
-        29061317398593.875,
-        32232355690087.83,
-        33966453754292.133,
+        34139981464799.94,
+        47609087756106.38,
+        31242852610812.26,
+        30956997202574.535,
+        27440050930072.004,
     ]
+    hand = 5 * lhs.frame["agreements[0].base.amount"] * lhs.frame["assumptions.usd_krw"]
+    np.testing.assert_allclose(lhs.frame["total_krw"], hand, rtol=1e-15)
+    np.testing.assert_allclose(
+        lhs.frame["assumptions.usd_krw"],
+        [1290.9621340915876, 1684.2590172020282, 1547.5207600251495, 1360.2993305604832, 1110.595088933425],
+        rtol=1e-15,
+    )
 
 
 # 10. solvers ---------------------------------------------------------------------------------

@@ -6,6 +6,9 @@ One module per group of subcommands: :mod:`~sma_model.cli.projections` (``preset
 (``solve``), :mod:`~sma_model.cli.burden` (``burden``) and :mod:`~sma_model.cli.hosts`
 (``hosts``); :mod:`~sma_model.cli._common` holds what they share.
 
+A command line imports only the module of its subcommand (see :mod:`~sma_model.cli._app`);
+the others load on first use, as attributes too (``sma_model.cli.runs``).
+
 Exit codes: 0 success, 1 a modelling error (bad scenario, missing assumption, bad
 file), 2 a usage error (argparse).
 """
@@ -13,6 +16,7 @@ file), 2 a usage error (argparse).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import ModuleType
 
 from sma_model._files import save_figure as save_figure
 from sma_model.cli import _app
@@ -40,3 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit code.
     """
     return _app.run(argv, save_figure)
+
+
+def __getattr__(name: str) -> ModuleType:
+    """A subcommand module (``projections``, ``runs``, ``goals``, ``burden``, ``hosts``) on first use."""
+    module = _app.command_module(name)  # AttributeError for any other name
+    globals()[name] = module
+    return module

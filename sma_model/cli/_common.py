@@ -147,11 +147,11 @@ def show_notes(args: argparse.Namespace, notes: Iterable[str]) -> None:
 
 def check_outputs(args: argparse.Namespace) -> None:
     """Refuse a bad ``--plot``, ``--csv`` or ``--xlsx`` before any work, so nothing is half done."""
-    from matplotlib.figure import Figure
+    from matplotlib.backend_bases import FigureCanvasBase  # the formats of a new Figure's canvas
 
     plot, csv, xlsx = (getattr(args, name, None) for name in ("plot", "csv", "xlsx"))
     if plot:
-        formats = Figure().canvas.get_supported_filetypes()
+        formats = FigureCanvasBase.get_supported_filetypes()
         suffix = Path(plot).suffix.lstrip(".").lower()
         if suffix not in formats:
             endings = ", ".join("." + f for f in sorted(formats))

@@ -318,9 +318,8 @@ def _anchor_amount(plan: Plan, col: int, anchor: Money, first: YearTerm, macro: 
 def _compile_step(cell: Cell, term: YearTerm, macro: ScenarioMacro) -> None:
     """Dispatch to the compile function registered for the step's type."""
     step = term.step
-    compiler = _COMPILERS.get(type(step)) or next(
-        (_COMPILERS[t] for t in type(step).__mro__ if t in _COMPILERS), None
-    )
+    # the scenario was revalidated into the registered classes: a user's subclass is its parent
+    compiler = _COMPILERS.get(type(step))
     if compiler is None:
         raise SMAModelError(
             f"{type(step).__name__} has no compile function; register one with "

@@ -13,7 +13,9 @@ two agree to 1e-12 on many swept scenarios.
 A tile of 512 samples goes through all the years at a time, its state in cache, and the
 loops over its samples have no branch that changes from sample to sample (each year's
 branch is chosen once, from its code); the numpy step instead makes several passes over
-a chunk's memory every year.
+a chunk's memory every year. The per-sample rows reach the kernel as they are, a tuple
+of arrays (nothing stacked or copied), and a year's growth, level, running sum and
+limit check are one loop over the tile.
 
 The kernel covers what a sweep usually is: every year shared by every sample in which
 rule applies, currency and span (swept values, exchange rates and index draws are
@@ -30,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from sma_model.engine.plan import MAX_PAYMENT
-from sma_model.engine.run import Rows, row_all
+from sma_model.engine.run import Rows
 
 __all__ = ["FLOAT_FIELDS", "available", "fused_summaries"]
 
@@ -42,6 +44,11 @@ _KERNEL: list[Callable[..., int]] = []
 _INDEXED, _RESET, _USD, _START, _END, _CONVERT = 1, 2, 4, 8, 16, 32
 #: Samples stepped through the years together by the kernel.
 _TILE = 512
+#: The per-sample rows passed as a tuple (as they are, padded); more are stacked into one array.
+_MAX_TUPLE = 64
+#: What pads a tuple of rows to its length (never read).
+_PAD = np.empty(0)
+_PAD.flags.writeable = False
 
 
 def available() -> bool:
@@ -97,25 +104,18 @@ def fused_summaries(
     packed = _pack(rows)
     if packed is None:
         return None
-    vectors, shared, at, flags = packed
+    vectors, k, shared, at, flags = packed
     n, n_years = rows.n, len(years)
     out = np.empty((5, n)) if out is None else out
-    # one code a year: what the step does (see _loop)
+    # one code a year: what the step does (see _loop); a conversion other than 1 converts
     codes = flags[0] * _INDEXED + flags[1] * _RESET + flags[2] * _USD
     codes += np.array([s * _START + e * _END for s, e in segments], dtype=np.int64)
-    codes += (
-        np.array(
-            [
-                rows.cells["conversion"][t].size > 1 or rows.cells["conversion"][t][0] != 1.0
-                for t in range(n_years)
-            ]
-        )
-        * _CONVERT
-    )
+    codes += np.array([a < k or shared[a - k] != 1.0 for a in at[5].tolist()]) * _CONVERT
     keep = paths if paths is not None else np.empty((n_years, 0))
     status = _kernel()(
         vectors,
-        shared,
+        k,
+        _frozen(np.repeat(shared[:, None], _TILE, axis=1)),
         at,
         codes.astype(np.int64),
         np.asarray(years, dtype=np.int64),
@@ -139,42 +139,69 @@ def fused_summaries(
     return outcomes
 
 
-def _pack(rows: Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+def _pack(rows: Rows) -> tuple[Any, int, np.ndarray, np.ndarray, np.ndarray] | None:
     """The rows as the kernel reads them, or None when it does not cover them.
 
-    Returns ``vectors`` (the distinct per-sample rows, shape ``(k, n)``), ``shared``
-    (the shared values), ``at`` (per float field and year, where its value sits in a
-    sample's table: the sample's ``k`` vector values, then ``shared``; the anchor is the
-    last field) and ``flags`` (per year: indexed, reset, paid in dollars).
+    Returns ``vectors`` (the ``k`` distinct per-sample rows, as they are: see
+    :func:`_as_vectors`), ``k``, ``shared`` (the distinct shared values), ``at`` (per
+    float field and year, where its value sits in a sample's table: the sample's ``k``
+    vector values, then ``shared``; the anchor is the last field) and ``flags`` (per
+    year: indexed, reset, paid in dollars).
     """
     cells, n = rows.cells, rows.n
     n_years = len(cells["rate"])
-    flags = np.zeros((3, n_years), dtype=np.bool_)
-    for t in range(n_years):
-        shared = [cells[f][t] for f in ("indexed", "reset", "usd", "active", "phase_step")]
-        if any(row.size != 1 for row in shared) or not row_all(shared[3]) or shared[4][0] != 0:
-            return None
-        flags[:, t] = [bool(shared[0][0]), bool(shared[1][0]), bool(shared[2][0])]
+    # the year's structure: one value shared by every sample, every year
+    flags = [np.concatenate(cells[f]) for f in ("indexed", "reset", "usd", "active", "phase_step")]
+    if any(row.size != n_years for row in flags) or not flags[3].all() or flags[4].any():
+        return None
     found: dict[int, int] = {}
     vectors: list[np.ndarray] = []
-    values: list[float] = []
-    at = np.zeros((len(FLOAT_FIELDS) + 1, n_years), dtype=np.int64)
-    columns = [cells[f] for f in FLOAT_FIELDS] + [[rows.anchor] * n_years]
-    for k, field_rows in enumerate(columns):
-        for t, row in enumerate(field_rows):
+    values: list[np.ndarray] = []
+    slots: list[int] = []
+    for field_rows in [*(cells[f] for f in FLOAT_FIELDS), [rows.anchor] * n_years]:
+        for row in field_rows:
             if row.size == 1:
-                at[k, t] = -1 - len(values)  # a shared value: placed after the vectors below
-                values.append(float(row[0]))
+                slots.append(-1 - len(values))  # a shared value: placed after the vectors below
+                values.append(row)
                 continue
-            if row.shape != (n,):
-                return None
-            if id(row) not in found:
-                found[id(row)] = len(vectors)
+            slot = found.get(id(row))
+            if slot is None:
+                if row.shape != (n,):
+                    return None
+                slot = found[id(row)] = len(vectors)
                 vectors.append(row)
-            at[k, t] = found[id(row)]
-    at[at < 0] = len(vectors) - 1 - at[at < 0]
-    stacked = np.array(vectors, dtype=float) if vectors else np.empty((0, n))
-    return stacked, np.array(values, dtype=float), at, flags
+            slots.append(slot)
+    k = len(vectors)
+    at = np.array(slots, dtype=np.int64).reshape(len(FLOAT_FIELDS) + 1, n_years)
+    # distinct by their bits (0.0 and -0.0, NaNs, stay apart): a few rows of constants
+    bits, inverse = np.unique(
+        np.concatenate([*values, _PAD]).astype(float).view(np.int64), return_inverse=True
+    )
+    shared = bits.view(np.float64)
+    at[at < 0] = k + inverse[-1 - at[at < 0]]
+    return _as_vectors(vectors), k, shared, at, np.array(flags[:3], dtype=np.int64)
+
+
+def _as_vectors(vectors: list[np.ndarray]) -> Any:
+    """The per-sample rows as one numba type: a tuple of read-only C-contiguous float64 views.
+
+    Nothing is copied unless a row is strided or not float64 (a sampler's rows are often
+    read-only; writeable ones get a read-only view, so that numba sees one type). The
+    tuple is padded to :data:`_MAX_TUPLE` rows, so the kernel is compiled once for every
+    sweep (a call costs microseconds more); past that the rows are stacked into one
+    ``(k, n)`` array instead.
+    """
+    if len(vectors) > _MAX_TUPLE:
+        return _frozen(np.array(vectors, dtype=float))
+    same = [_frozen(np.ascontiguousarray(v, dtype=np.float64)) for v in vectors]
+    return tuple(same + [_PAD] * (_MAX_TUPLE - len(same)))
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """A read-only view of ``array``."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 def _kernel() -> Callable[..., int]:
@@ -188,7 +215,8 @@ def _kernel() -> Callable[..., int]:
 
 def _loop(  # long: the fused step of the engine and the summaries of a chunk, for numba
     vectors: Any,
-    shared: Any,
+    k: int,
+    const: Any,
     at: Any,
     codes: Any,
     years: Any,
@@ -205,17 +233,15 @@ def _loop(  # long: the fused step of the engine and the summaries of a chunk, f
     cache; a year's code (``codes[t]``, bits ``_INDEXED`` …) picks the loops it runs, so
     the loops over the tile's samples have no branch that changes from sample to sample.
     Field ``f`` of year ``t`` is row ``at[f, t]`` of the sample vectors (``< k``) or a
-    shared value (``k`` on). Fields: rate, index_value, cap, floor, reset_value,
+    shared value (``k`` on: row ``at[f, t] - k`` of ``const``, each value repeated
+    across a tile). Fields: rate, index_value, cap, floor, reset_value,
     conversion, usd_krw, then the anchor. Returns 0, or 1 when a payment is not finite
     or reaches the limit.
     """
-    k, n = vectors.shape
+    n = out.shape[1]
     n_years = codes.shape[0]
     tile = _TILE
-    const = np.empty((shared.shape[0], tile))
-    for c in range(shared.shape[0]):
-        const[c, :] = shared[c]
-    level, running, rate, measured = np.empty(tile), np.empty(tile), np.empty(tile), np.empty(tile)
+    level, running, measured = np.empty(tile), np.empty(tile), np.empty(tile)
     total_krw, total_usd = np.empty(tile), np.empty(tile)
     first_over = np.zeros(tile, dtype=np.int64)
     for lo in range(0, n, tile):
@@ -224,7 +250,7 @@ def _loop(  # long: the fused step of the engine and the summaries of a chunk, f
         def row(f: int, t: int) -> Any:
             """Field ``f`` of year ``t`` for this tile: a slice of a vector, or a shared value."""
             a = at[f, t]
-            return vectors[a, lo : lo + m] if a < k else const[a - k, :m]  # noqa: B023 (this tile's)
+            return vectors[a][lo : lo + m] if a < k else const[a - k, :m]  # noqa: B023 (this tile's)
 
         anchor = row(7, 0)
         for i in range(m):
@@ -238,32 +264,31 @@ def _loop(  # long: the fused step of the engine and the summaries of a chunk, f
                 conversion = row(5, t)
                 for i in range(m):
                     level[i] *= conversion[i]
-            if code & _INDEXED:
+            # the year's level, the running sum and the limit in one loop over the tile
+            start, bad = (code & _START) != 0, False
+            if code & _RESET:  # the amount replaces the grown level: no growth to compute
+                amount = row(4, t)
+                for i in range(m):
+                    level[i] = amount[i]
+                    running[i] = amount[i] if start else running[i] + amount[i]
+                    bad |= not amount[i] < MAX_PAYMENT
+            elif code & _INDEXED:
                 grown, top, bottom = row(1, t), row(2, t), row(3, t)
                 for i in range(m):
                     # np.maximum then np.minimum, NaN included
                     g, b = grown[i], bottom[i]
                     low = g if g >= b or np.isnan(g) else b
-                    rate[i] = (low if low <= top[i] or np.isnan(low) else top[i]) + 1.0
+                    grown_level = level[i] * ((low if low <= top[i] or np.isnan(low) else top[i]) + 1.0)
+                    level[i] = grown_level
+                    running[i] = grown_level if start else running[i] + grown_level
+                    bad |= not grown_level < MAX_PAYMENT
             else:
                 known = row(0, t)
                 for i in range(m):
-                    rate[i] = known[i] + 1.0
-            for i in range(m):
-                level[i] *= rate[i]
-            if code & _RESET:
-                amount = row(4, t)
-                for i in range(m):
-                    level[i] = amount[i]
-            bad = False
-            if code & _START:
-                for i in range(m):
-                    running[i] = level[i]
-                    bad |= not level[i] < MAX_PAYMENT
-            else:
-                for i in range(m):
-                    running[i] += level[i]
-                    bad |= not level[i] < MAX_PAYMENT
+                    grown_level = level[i] * (known[i] + 1.0)
+                    level[i] = grown_level
+                    running[i] = grown_level if start else running[i] + grown_level
+                    bad |= not grown_level < MAX_PAYMENT
             if bad:
                 return 1
             fx = row(6, t)
@@ -278,19 +303,18 @@ def _loop(  # long: the fused step of the engine and the summaries of a chunk, f
                         total_krw[i] += running[i]
                         total_usd[i] += running[i] / fx[i]
             if keep_paths or has_threshold:
-                if paid_in_usd == in_usd:
-                    measured[:m] = level[:m]
-                elif paid_in_usd:
+                seen = level if paid_in_usd == in_usd else measured  # no copy when it is the level
+                if paid_in_usd and not in_usd:
                     for i in range(m):
                         measured[i] = level[i] * fx[i]
-                else:
+                elif in_usd and not paid_in_usd:
                     for i in range(m):
                         measured[i] = level[i] / fx[i]
                 if keep_paths:
-                    paths[t, lo : lo + m] = measured[:m]
+                    paths[t, lo : lo + m] = seen[:m]
                 if has_threshold:
                     for i in range(m):
-                        if first_over[i] == 0 and measured[i] > threshold:
+                        if first_over[i] == 0 and seen[i] > threshold:
                             first_over[i] = years[t]
         fx = row(6, n_years - 1)
         paid_in_usd = (codes[n_years - 1] & _USD) != 0

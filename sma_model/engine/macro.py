@@ -87,7 +87,7 @@ def resolve(assumptions: Assumptions, name: str, years: np.ndarray, host: str = 
     return out
 
 
-def recorded(name: str, years: np.ndarray, host: str = "korea") -> np.ndarray | None:
+def recorded(name: str, years: np.ndarray, host: str) -> np.ndarray | None:
     """The host's record of assumption ``name`` for ``years`` [model unit], NaN where silent; None if none.
 
     Korea's is ``data/macro.csv``; another host's is its own record for the series of

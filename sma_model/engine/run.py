@@ -119,6 +119,7 @@ def iter_rows(  # long: the one yearly step, each case a branch kept next to the
     buffer = level
     phase_anchor: np.ndarray | None = None
     growth = np.empty(n)
+    grown: tuple[object, ...] | None = None  # what the growth buffer holds: the inputs it came from
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for t in range(n_years):
             given = None if into is None else into[t]
@@ -130,8 +131,13 @@ def iter_rows(  # long: the one yearly step, each case a branch kept next to the
                 source = target
             step = cells["phase_step"][t]
             if _shared(step) and step[0] == 0:
-                np.multiply(source, _growth(cells, t, growth), out=target)
+                key = tuple(_identity(cells[f][t]) for f in _GROWTH_FIELDS)
+                if key != grown:
+                    factor = _growth(cells, t, growth)
+                    grown = key if factor is growth else None
+                np.multiply(source, growth if grown is not None else factor, out=target)
             else:
+                grown = None
                 earlier = np.ones(n) if phase_anchor is None else phase_anchor
                 phase_anchor = np.where(step == 1, source, earlier)
                 frac = step / cells["phase_steps"][t]
@@ -147,6 +153,15 @@ def iter_rows(  # long: the one yearly step, each case a branch kept next to the
                 np.copyto(target, np.broadcast_to(cells["reset_value"][t], (n,)), where=reset)
             level = target
             yield t, level
+
+
+#: The fields a year's growth factor is computed from (see :func:`_growth`).
+_GROWTH_FIELDS = ("rate", "indexed", "index_value", "floor", "cap")
+
+
+def _identity(row: np.ndarray) -> object:
+    """What makes two rows the same input: the value of a shared row, the object of a vector."""
+    return float(row[0]) if row.size == 1 else id(row)
 
 
 def _rate(cells: dict[str, list[np.ndarray]], t: int, buffer: np.ndarray) -> np.ndarray:

@@ -168,6 +168,8 @@ def tornado(
                 fontsize=8,
             )
     ax.axvline(base, color="0.3", linewidth=0.8)
+    # room beside the outermost bars for their value labels, clear of the axis and its labels
+    ax.margins(x=0.12)
     ax.set_yticks(rows, [describe_path(str(p), scenario) for p in data["parameter"]])
     ax.invert_yaxis()
     ax.set_xlabel(outcome_label(outcome) if outcome else "outcome")

@@ -8,7 +8,7 @@ Each compiles the scenario once and runs every sample through the same engine as
 - :mod:`~sma_model.sweeps.processes`: yearly processes a macro series can follow;
 - :mod:`~sma_model.sweeps.binding`: writing sampled values into a compiled plan;
 - :mod:`~sma_model.sweeps.chunks`: running chunks of samples (threads, dask) and
-  streaming their statistics;
+  streaming their statistics, with :mod:`~sma_model.sweeps.progress`'s bar for long runs;
 - :mod:`~sma_model.sweeps.sketch`: the mergeable quantile sketch behind streamed
   percentiles (``keep="stats"``), with its stated error bound;
 - :mod:`~sma_model.sweeps.results`: :class:`SweepResult`, :class:`MonteCarloResult`;

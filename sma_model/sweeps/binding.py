@@ -1,23 +1,23 @@
 """Bind sample values into a compiled plan: a sweep's fast path from parameters to arrays.
 
-The base scenario is compiled once (or once per distinct value of the few fields
-that change a plan's structure, such as ``horizon``), and each chunk of samples gets
-a :class:`~sma_model.engine.Plan` whose arrays are the compiled ones with the swept
-cells overwritten. Which cells a parameter governs comes from the provenance the
-compiler records (``plan.origin``, ``plan.index_*``, ``plan.fx_links``); which rule
-fields go straight into plan arrays comes from the compiler's registry
-(:func:`~sma_model.engine.compile.swept_cells`); macro constants fill only the years
-neither the record nor an explicit series covers, as in
-:class:`~sma_model.model.assumptions.Assumptions`. Every value written here is computed by the
-functions the compiler uses (:meth:`~sma_model.engine.plan.FxLink.value`,
-:func:`~sma_model.engine.plan.index_growth`), so a bound plan equals the compiled plan
-of the modified scenario.
+The base scenario is compiled once (or once per distinct value of the few fields that change a plan's
+structure, such as ``horizon``), and each chunk of samples gets a :class:`~sma_model.engine.Plan` whose
+arrays are the compiled ones with the swept cells overwritten. Which cells a parameter governs comes
+from the provenance the compiler records (``plan.origin``, ``plan.index_*``, ``plan.fx_links``); which
+rule fields go straight into plan arrays comes from the compiler's registry
+(:func:`~sma_model.engine.compile.swept_cells`); macro constants fill only the years neither the record
+nor an explicit series covers, as in :class:`~sma_model.model.assumptions.Assumptions`. Every value
+written here is computed by the functions the compiler uses
+(:meth:`~sma_model.engine.plan.FxLink.value`, :func:`~sma_model.engine.plan.index_growth`), so a bound
+plan equals the compiled plan of the modified scenario.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -194,6 +194,15 @@ class Binder:
             out[name] = full
         return out
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (for dask) without :attr:`listed`, which is rebuilt where it is used."""
+        return {k: v for k, v in self.__dict__.items() if k != "listed"}
+
+    @cached_property
+    def listed(self) -> dict[str, list[np.ndarray]]:
+        """The compiled rows of each bound field, listed once (views of the plan, never written)."""
+        return {f: list(getattr(self.plan, f)) for f in _BOUND_FIELDS}
+
     @property
     def n_groups(self) -> int:
         """Distinct compiled structures."""
@@ -209,10 +218,7 @@ class Binder:
         return lookup[inverse.ravel()]
 
     def bind(
-        self,
-        values: Mapping[str, np.ndarray],
-        n: int,
-        macro_paths: Mapping[str, np.ndarray] | None = None,
+        self, values: Mapping[str, np.ndarray], n: int, macro_paths: Mapping[str, np.ndarray] | None = None
     ) -> Rows:
         """The plan of ``n`` samples, a row per year, as the yearly step reads it.
 
@@ -225,7 +231,7 @@ class Binder:
         """
         plan = self.plan
         group = self.groups(values, n)
-        cells = {f: _rows(getattr(plan, f), group) for f in _BOUND_FIELDS}
+        cells = {f: _rows(getattr(plan, f), group, self.listed[f]) for f in _BOUND_FIELDS}
         anchor = _gather(np.asarray(plan.anchor, dtype=float), group)
         changed: set[int] = set()
         for p in self.parameters:
@@ -253,10 +259,8 @@ class Binder:
         """Write the lagged index of each indexed year from the bound series; the rows changed."""
         first, last = int(self.macro_years[0]), len(self.macro_years) - 1
         changed = set()
-        for name, code in (
-            ("cpi", INDEX_CODES["cpi"]),
-            ("defense_budget_growth", INDEX_CODES["defense_budget"]),
-        ):
+        for name, index in (("cpi", "cpi"), ("defense_budget_growth", "defense_budget")):
+            code = INDEX_CODES[index]
             if name not in series:
                 continue
             rows = series[name]
@@ -304,17 +308,7 @@ class Binder:
 
 #: The plan arrays a bound chunk carries: the step's, what a chunk converts and masks with,
 #: and the provenance that says which cells a swept value reaches.
-_BOUND_FIELDS = (
-    *STEP_FIELDS,
-    "usd",
-    "usd_krw",
-    "active",
-    "origin",
-    "index_code",
-    "index_lag",
-    "index_raw",
-    "spread",
-)
+_BOUND_FIELDS = (*STEP_FIELDS, *"usd usd_krw active origin index_code index_lag index_raw spread".split())
 
 
 def _gather(row: np.ndarray, group: np.ndarray | None) -> np.ndarray:
@@ -326,15 +320,17 @@ def _gather(row: np.ndarray, group: np.ndarray | None) -> np.ndarray:
     return row[group]
 
 
-def _rows(array: np.ndarray, group: np.ndarray | None) -> list[np.ndarray]:
-    """The rows of a compiled ``(n_years, n_structures)`` array for the samples of ``group``."""
+def _rows(array: np.ndarray, group: np.ndarray | None, listed: list[np.ndarray]) -> list[np.ndarray]:
+    """The rows of a compiled ``(n_years, n_structures)`` array (``listed``) for ``group``'s samples."""
     if group is None or array.shape[1] == 1:
-        return list(array)
+        return list(listed)
     return [_gather(row, group) for row in array]
 
 
 def _fill(known: np.ndarray, vector: np.ndarray) -> np.ndarray:
     """A macro year: the known value, or the sample's constant where none is known (NaN)."""
+    if known.size == 1:  # one structure
+        return vector if math.isnan(known[0]) else known
     unknown = np.isnan(known)
     if unknown.all():
         return vector
@@ -345,6 +341,8 @@ def _overwrite(rows: list[np.ndarray], origin: list[np.ndarray], code: int, vect
     """Write ``vector`` into the cells whose rule is ``code``; the rows changed."""
     changed = set()
     for t, where in enumerate(origin):
+        if where.size == 1 and where[0] != code:  # another rule's shared row
+            continue
         cells = where == code
         if row_all(cells):
             rows[t] = vector
@@ -385,12 +383,12 @@ def _check_cap_floor(
     if not {"cap", "floor"} <= targets and not ({"cap", "floor"} & targets and "structure" in targets):
         return  # one side fixed: the end checks already compared it with the swept side
     seen = set()
-    for t, indexed in enumerate(cells["indexed"]):
-        key = (_identity(indexed), _identity(cells["cap"][t]), _identity(cells["floor"][t]))
-        if not row_any(indexed) or key in seen:
+    for indexed, cap, floor in zip(cells["indexed"], cells["cap"], cells["floor"]):
+        key = (_identity(indexed), _identity(cap), _identity(floor))
+        if key in seen or (indexed.size == 1 and not indexed[0]):
             continue  # years sharing a cap and a floor vector are compared once
         seen.add(key)
-        crossed = indexed & (cells["cap"][t] < cells["floor"][t])
+        crossed = cap < floor if indexed.size == 1 else (cap < floor) & indexed  # indexed years only
         if crossed.any():
             sample = int(np.argmax(np.broadcast_to(crossed, (n,))))
             shown = ", ".join(f"{k}={float(v[sample]):g}" for k, v in values.items())

@@ -2,27 +2,26 @@
 
 Chunks run on a small pool of threads (numpy releases the GIL in its array operations,
 so two chunks overlap on two cores), with a progress bar when the run looks long, or as
-``dask.delayed`` tasks; either way each chunk is the same :func:`run_chunk`, so the
-results do not depend on the backend, the number of workers or the chunk size. A chunk's
-years are stepped by :func:`~sma_model.sweeps.summaries.step_chunk` (numpy) or, with
-``kernel="numba"``, by :func:`~sma_model.engine.kernel_numba.fused_summaries`; on the
-local backend both write kept paths, parameters and outcomes straight into the result's
-preallocated arrays (:attr:`ChunkSpec.out`, :attr:`ChunkSpec.table`).
+dask tasks (:func:`_run_dask`); either way each chunk is the same :func:`run_chunk`, so
+the results do not depend on the backend, the number of workers or the chunk size. A
+chunk's years are stepped by :func:`~sma_model.sweeps.summaries.step_chunk` (numpy) or,
+with ``kernel="numba"``, by :func:`~sma_model.engine.kernel_numba.fused_summaries`;
+locally both write kept paths, parameters and outcomes straight into the result's
+preallocated arrays (:attr:`ChunkSpec.out`, :attr:`ChunkSpec.table`); dask chunks return
+theirs, and the client writes them there as they come.
 
-Before anything runs, :func:`~sma_model.sweeps.memory.estimate_memory` works out what
-the run will hold and :func:`~sma_model.sweeps.memory.check_memory` refuses a run above
-``max_memory`` (see :mod:`sma_model.sweeps.memory`).
+Before anything runs, :mod:`~sma_model.sweeps.memory` works out what the run will hold
+and refuses a run above ``max_memory``.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, cast
 
@@ -41,8 +40,9 @@ from sma_model.sweeps.memory import (
     check_memory,
     estimate_memory,
 )
+from sma_model.sweeps.progress import progress_bar
 from sma_model.sweeps.results import SweepResult, finite_amount
-from sma_model.sweeps.sampling import RNG_BLOCK, MonteCarloSampler
+from sma_model.sweeps.sampling import RNG_BLOCK, MonteCarloSampler, TableSampler
 from sma_model.sweeps.sketch import Stats
 from sma_model.sweeps.summaries import OUTCOMES, SuspectSum, identity, step_chunk
 
@@ -62,8 +62,16 @@ __all__ = [
 
 #: A run expected to take longer than this shows a progress bar [s].
 PROGRESS_AFTER = 2.0
+#: The most samples in a chunk of a local sweep on the numba kernel, unless ``chunk_size`` says.
+NUMBA_CHUNK = 4 * RNG_BLOCK
+#: A run needing less than this [bytes] is not checked against the memory available (costly to read).
+_SMALL_RUN = 64 * 2**20
 #: The environment variable that picks the default kernel: ``numpy`` or ``numba``.
 KERNEL_VARIABLE = "SMA_MODEL_KERNEL"
+#: Samples per chunk on dask unless ``chunk_size`` says (fewer, larger tasks than locally).
+DASK_CHUNK = 4 * RNG_BLOCK
+#: Tasks computed at once on a dask scheduler other than ``distributed``.
+DASK_BATCH = 16
 
 
 @dataclass
@@ -177,7 +185,8 @@ def execute(
         threshold = finite_amount(threshold, f"threshold must be a finite amount in {currency}")
     if backend not in ("local", "dask"):
         raise SweepError(f"backend must be 'local' or 'dask', not {backend!r}")
-    size = _chunk_size(chunk_size, sampler.n)
+    fused = kernel == "numba" and keep != "stats" and not isinstance(sampler, MonteCarloSampler)
+    size = _chunk_size(chunk_size, backend, sampler.n if fused else 0)
     drawn = sum(int(binder.drawn(s).sum()) for s in getattr(sampler, "series", ()))
     needs = estimate_memory(
         sampler.n,
@@ -188,11 +197,12 @@ def execute(
         drawn if keep_draws else 0,
         workers=LOCAL_WORKERS if backend == "local" else 1,
     )
-    check_memory(needs, max_memory, sampler.n)
+    if max_memory is not None or sum(needs.values()) > _SMALL_RUN:
+        check_memory(needs, max_memory, sampler.n)
     spec = ChunkSpec(binder, sampler, threshold, currency, keep, keep_draws, kernel=kernel)
-    if keep == "paths" and backend == "local":  # written once, by the chunks, in place
+    if keep == "paths":  # written once, in place: by the chunks, or as dask returns them
         spec.out = np.empty((len(binder.plan.years), sampler.n))
-    if keep != "stats" and backend == "local":
+    if keep != "stats":
         spec.table = np.empty((len(sampler.columns) + len(OUTCOMES), sampler.n))
     started = time.perf_counter()
     chunks = _run_chunks(spec, sampler.n, size, backend, progress)
@@ -233,16 +243,10 @@ def _run_chunks(spec: ChunkSpec, n: int, size: int, backend: str, progress: bool
     starts = range(0, n, size)  # lazy: a streamed run may have millions of chunks
     bounds = ((lo, min(lo + size, n)) for lo in starts)
     if backend == "dask":
-        try:
-            import dask
-        except ImportError:
-            raise SweepError("backend='dask' needs dask: pip install 'sma-model[dask]'") from None
-        shared = _scattered(spec, dask)
-        tasks = [dask.delayed(run_chunk)(shared, lo, hi) for lo, hi in bounds]
-        return list(dask.compute(*tasks))
+        return _run_dask(spec, bounds)
     if len(starts) == 1:  # one chunk: no pool to start
         return [run_chunk(spec, 0, n)]
-    results: list[ChunkResult] = []
+    collect = _Collector(spec)
     bar: Callable[[int], None] | None = None
     workers = min(LOCAL_WORKERS, len(starts))
     # numpy releases the GIL inside its array operations, so chunks overlap on threads;
@@ -256,62 +260,130 @@ def _run_chunks(spec: ChunkSpec, n: int, size: int, backend: str, progress: bool
             result = pending.popleft().result()
             pending.extend(pool.submit(run_chunk, spec, *bound) for bound in islice(bounds, 1))
             done += 1
-            if result.stats is not None and result.draws is None and results:
-                # streamed statistics merge as they come, so memory stays flat however many chunks
-                # every chunk of a run keeps the same: the first one streamed statistics too
-                cast(Stats, results[0].stats).merge(result.stats)
-                results[0].hi = result.hi
-            else:
-                results.append(result)
+            collect(result)
             if bar is not None:
                 bar(1)
             elif progress is not False and done < len(starts):
                 # from the last chunk's time: the first one also pays for warming up
                 remaining = (time.perf_counter() - chunk_started) * (len(starts) - done) / workers
                 if progress or (done > 1 and remaining > PROGRESS_AFTER):
-                    bar = _progress_bar(len(starts), done)
+                    bar = progress_bar(len(starts), done)
             chunk_started = time.perf_counter()
     if bar is not None:
         bar(0)
-    return results
+    return collect.chunks()
 
 
-def _scattered(spec: ChunkSpec, dask: Any) -> Any:
-    """The chunk spec as one piece of data the tasks share, never a copy in each task.
+def _run_dask(spec: ChunkSpec, bounds: Iterator[tuple[int, int]]) -> list[ChunkResult]:
+    """The chunks as dask tasks: on the ``distributed`` client if one is active, else ``dask.compute``.
 
-    On a distributed cluster (a ``dask.distributed.Client`` is active) the spec (the
-    compiled base and the parameter values) is sent to every worker once, before the
-    tasks; otherwise it is one node of the task graph.
+    What travels: the spec (compiled base and sampler, ~15 kB) once to every worker; to each
+    task its bounds and, for a table of samples (LHS, paired values), its rows; back, each
+    chunk's outcomes (or paths, or statistics), which the client writes into the result's
+    arrays as they come. A few chunks per worker thread are in flight at a time, so memory
+    stays bounded on both sides however many chunks there are.
     """
     try:
-        from distributed import get_client
+        import dask
+    except ImportError:
+        raise SweepError("backend='dask' needs dask: pip install 'sma-model[dask]'") from None
+    table = isinstance(spec.sampler, TableSampler)  # its rows travel with their tasks
+    shipped = replace(spec, out=None, table=None, sampler=None if table else spec.sampler)
+    part = cast(TableSampler, spec.sampler).take if table else lambda lo, hi: None
+    collect = _Collector(spec)
+    try:
+        from distributed import as_completed, get_client
 
         client = get_client()
-    except (ImportError, ValueError):
-        return dask.delayed(spec, pure=True)
-    return client.scatter(spec, broadcast=True, hash=False)
+    except (ImportError, ValueError):  # the current dask scheduler, a batch of tasks at a time
+        node = dask.delayed(shipped, pure=True)
+        while batch := list(islice(bounds, DASK_BATCH)):
+            for result in dask.compute(*(dask.delayed(_run_part)(node, *b, part(*b)) for b in batch)):
+                collect(result)
+        return collect.chunks()
+    shared = client.scatter(shipped, broadcast=True, hash=False)  # once, not inside each task
+    ahead = 2 * max(sum(client.nthreads().values()), 1)  # chunks in flight
 
+    def submit(lo: int, hi: int) -> Any:
+        return client.submit(_run_part, shared, lo, hi, part(lo, hi), pure=False)
 
-def _progress_bar(total: int, done: int) -> Callable[[int], None]:
-    """A tqdm bar when tqdm is installed, else a line on stderr; call with 0 to close."""
+    pending = as_completed([submit(*b) for b in islice(bounds, ahead)], with_results=True)
     try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        state = {"done": done}
-
-        def update(step: int) -> None:
-            state["done"] += step
-            end = "\n" if step == 0 else ""
-            print(f"\rsma_model: chunk {state['done']}/{total}", end=end, file=sys.stderr, flush=True)
-
-        return update
-    bar = tqdm(total=total, initial=done, unit="chunk", desc="sma_model")
-    return lambda step: bar.update(step) if step else bar.close()
+        for _, result in pending:
+            collect(result)
+            for bound in islice(bounds, 1):
+                pending.add(submit(*bound))
+    finally:
+        client.cancel(list(pending.futures))  # after an error: the chunks still queued
+    return collect.chunks()
 
 
-def _chunk_size(chunk_size: int | None, n: int) -> int:
+def _run_part(spec: ChunkSpec, lo: int, hi: int, rows: dict[str, np.ndarray] | None) -> ChunkResult:
+    """:func:`run_chunk` on a worker; ``rows``, the chunk's samples when they travel with it."""
+    if rows is not None:
+        spec = replace(spec, sampler=_Rows(lo, rows))
+    return run_chunk(spec, lo, hi)
+
+
+@dataclass
+class _Rows:
+    """A chunk's samples of a table, starting at sample ``lo``: a sampler of just those rows."""
+
+    lo: int
+    values: dict[str, np.ndarray]
+
+    def take(self, lo: int, hi: int) -> dict[str, np.ndarray]:
+        return {c: v[lo - self.lo : hi - self.lo] for c, v in self.values.items()}
+
+
+class _Collector:
+    """Chunk results, in any order, into the result's arrays (:attr:`ChunkSpec.table`, ``out``).
+
+    Streamed statistics merge in sample order (as floating-point sums, they would differ in
+    the last digit in another order), so a run gives the same numbers on any backend.
+    """
+
+    def __init__(self, spec: ChunkSpec) -> None:
+        self.spec = spec
+        self.kept: list[ChunkResult] = []
+        self.early: dict[int, ChunkResult] = {}  # statistics that came before their turn
+
+    def __call__(self, result: ChunkResult) -> None:
+        spec, lo, hi = self.spec, result.lo, result.hi
+        if spec.table is not None and result.outcomes:  # else the chunk wrote them itself
+            given = spec.sampler.take(lo, hi)
+            for row, column in zip(spec.table, spec.sampler.columns):
+                row[lo:hi] = given[column]
+            for row, name in zip(spec.table[len(given) :], OUTCOMES):
+                if name in result.outcomes:
+                    row[lo:hi] = result.outcomes[name]
+            result.outcomes = {}
+        if spec.out is not None and result.paths is not None:
+            spec.out[:, lo:hi] = result.paths
+            result.paths = None
+        if result.stats is None or result.draws is not None:
+            self.kept.append(result)
+            return
+        self.early[lo] = result
+        if not self.kept and 0 in self.early:
+            self.kept.append(self.early.pop(0))
+        while self.kept and self.kept[0].hi in self.early:
+            # streamed statistics merge as they come, so memory stays flat however many chunks
+            following = self.early.pop(self.kept[0].hi)
+            cast(Stats, self.kept[0].stats).merge(cast(Stats, following.stats))
+            self.kept[0].hi = following.hi
+
+    def chunks(self) -> list[ChunkResult]:
+        """The chunks kept, in sample order."""
+        return sorted(self.kept, key=lambda c: c.lo)
+
+
+def _chunk_size(chunk_size: int | None, backend: str, fused: int = 0) -> int:
+    """Samples per chunk; ``fused``: samples of a local run on the numba kernel (else 0)."""
+    if chunk_size is None and backend == "local" and fused:  # its set-up paid less often, both workers busy
+        chunk_size = min(NUMBA_CHUNK, -(-fused // LOCAL_WORKERS))
     if chunk_size is None:
-        return RNG_BLOCK
+        return DASK_CHUNK if backend == "dask" else RNG_BLOCK
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise SweepError(f"chunk_size must be a positive whole number, not {chunk_size!r}")
     return int(-(-chunk_size // RNG_BLOCK) * RNG_BLOCK)

@@ -99,7 +99,7 @@ class SweepResult:
             for k, name in enumerate(names):
                 block[k] = given[name] if name in given else outcomes[name]
         frame = pd.DataFrame(block.T, columns=names, copy=False)
-        frame.insert(0, "sample", np.arange(n))
+        frame.insert(0, "sample", pd.Series(np.arange(n), copy=False))  # a Series is not copied again
         if has_first:
             first = outcomes[first_over].astype(np.int64)
             frame["first_year_over_threshold"] = pd.array(np.where(first > 0, first, 0), dtype="Int64")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import types
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 import numpy as np
@@ -24,24 +25,18 @@ from sma_model.errors import SweepError
 from sma_model.model.parameters import Parts
 from sma_model.model.scenario import Scenario
 from sma_model.series import ASSUMPTIONS
+from sma_model.sweeps.memory import LOCAL_WORKERS
 from sma_model.sweeps.processes import Bootstrap
 
-__all__ = [
-    "MAX_SAMPLES",
-    "RNG_BLOCK",
-    "GridSampler",
-    "MonteCarloSampler",
-    "TableSampler",
-    "latin_hypercube",
-    "seed_record",
-    "seed_sequence",
-    "whole_number_field",
-]
+__all__ = ["MAX_SAMPLES", "RNG_BLOCK", "GridSampler", "MonteCarloSampler", "TableSampler"]
+__all__ += ["latin_hypercube", "seed_record", "seed_sequence", "whole_number_field"]
 
 #: Samples per random-number block; chunks are whole numbers of blocks.
 RNG_BLOCK = 1 << 16
 #: Row streams of a block start ``2**_ROW_SHIFT`` draws apart (see :func:`row_streams`).
 _ROW_SHIFT = 96
+#: Designs of this many samples or more draw their columns on threads.
+_THREADED_DESIGN = 1 << 17
 #: The most samples a run may have: sample numbers stay exact in float64.
 MAX_SAMPLES = 2**53
 
@@ -309,11 +304,16 @@ def row_streams(seed: np.random.SeedSequence, block: int) -> Iterator[np.random.
 def latin_hypercube(
     columns: Mapping[str, np.ndarray], n: int, seed: np.random.SeedSequence, whole: set[str]
 ) -> dict[str, np.ndarray]:
-    """``n`` Latin hypercube samples over each column's range; whole numbers for ``whole`` columns."""
-    try:
-        from scipy.stats import qmc
-    except ImportError:
-        raise SweepError("method='lhs' needs scipy: pip install 'sma-model[sweep]'") from None
+    """``n`` Latin hypercube samples over each column's range; whole numbers for ``whole`` columns.
+
+    Each column cuts its range ``[low, high)`` (``[low, high + 1)`` for whole numbers, then
+    rounded down) into ``n`` equal strata and puts one sample in each: column ``k`` draws
+    from the seed's child ``k`` (:func:`block_rng`) a random permutation of the strata
+    (:meth:`numpy.random.Generator.permutation`), then ``n`` uniforms placing each sample in
+    its stratum. Each column has a generator of its own, so large designs draw their
+    columns on threads (numpy releases the GIL) and a column's values do not depend on the
+    others. numpy only: no scipy.
+    """
     low = np.array([v.min() for v in columns.values()])
     high = np.array([v.max() for v in columns.values()])
     for k, path in enumerate(columns):
@@ -322,12 +322,23 @@ def latin_hypercube(
             if low[k] > high[k]:
                 raise SweepError(f"{path}: holds whole numbers, and none lies in {list(columns[path])!r}")
     width = high - low + np.array([1.0 if path in whole else 0.0 for path in columns])
-    unit = qmc.LatinHypercube(d=len(columns), rng=np.random.default_rng(seed)).random(n)
-    scaled = low + unit * width
-    out = {}
-    for k, path in enumerate(columns):
-        out[path] = np.minimum(np.floor(scaled[:, k]), high[k]) if path in whole else scaled[:, k]
-    return out
+    path_of = list(columns)
+
+    def column(k: int) -> np.ndarray:
+        generator = block_rng(seed, k)
+        values = np.arange(n, dtype=float)  # stratum numbers, shuffled as permutation(n) would be
+        generator.shuffle(values)
+        values += generator.random(n)
+        values *= width[k] / n
+        values += low[k]
+        return np.minimum(np.floor(values), high[k]) if path_of[k] in whole else values
+
+    if n < _THREADED_DESIGN or len(path_of) < 2:
+        drawn = [column(k) for k in range(len(path_of))]
+    else:
+        with ThreadPoolExecutor(max_workers=LOCAL_WORKERS) as pool:
+            drawn = list(pool.map(column, range(len(path_of))))
+    return dict(zip(path_of, drawn))
 
 
 def whole_number_field(scenario: Scenario, parts: Parts) -> bool:

@@ -11,17 +11,17 @@ kernel, :mod:`sma_model.engine.kernel_numba`), on two threads or on dask.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import TypeAdapter
 
 from sma_model.errors import SweepError
-from sma_model.model.parameters import Parts, format_path, resolve_path, scenario_with
+from sma_model.model.parameters import Parts, resolve_path, scenario_with
 from sma_model.model.scenario import Scenario
 from sma_model.series import ASSUMPTIONS, DRAWABLE
-from sma_model.sweeps.binding import Binder, classify
+from sma_model.sweeps.binding import Binder, Parameter, classify
 from sma_model.sweeps.chunks import execute
 from sma_model.sweeps.memory import check_memory
 from sma_model.sweeps.processes import Process
@@ -42,6 +42,9 @@ __all__ = ["monte_carlo", "sweep"]
 Keep = Literal["samples", "paths", "stats"]
 #: Validates an uncertainty's process (built once: building it takes longer than a small run).
 _PROCESS: TypeAdapter[Any] = TypeAdapter(Process)
+#: A Latin hypercube needing less memory than this [bytes] skips its own memory check before drawing
+#: (reading the memory available costs more than drawing it): the run's check follows.
+_SMALL_DESIGN = 16 * 2**20
 
 
 def sweep(
@@ -73,8 +76,10 @@ def sweep(
         to combine; for ``"lhs"``, the range ``(low, high)`` (the values' min and max);
         for ``"zip"``, one value per sample (all the same length).
     method
-        ``"grid"`` (every combination, first parameter slowest), ``"lhs"`` (Latin
-        hypercube from :class:`scipy.stats.qmc.LatinHypercube`, ``n`` samples), or
+        ``"grid"`` (every combination, first parameter slowest), ``"lhs"`` (a Latin
+        hypercube of ``n`` samples, numpy only: each parameter's range cut into ``n``
+        equal strata, one sample in each, see
+        :func:`~sma_model.sweeps.sampling.latin_hypercube`), or
         ``"zip"`` (samples given row by row). For a whole-number field (``horizon``,
         ``term_years``, ``lag``, a start year), ``"lhs"`` draws whole numbers: the range
         ``[low, high + 1)`` is stratified and each draw rounded down, so every whole
@@ -84,7 +89,14 @@ def sweep(
     rng
         Seed for ``"lhs"`` (SPEC 7): anything :func:`numpy.random.default_rng` accepts
         (None, an int, a sequence of ints, a SeedSequence, spawned children included, a
-        BitGenerator or a Generator), or an earlier result's ``inputs["seed"]``.
+        BitGenerator or a Generator), or an earlier result's ``inputs["seed"]``. The
+        seed gives a :class:`numpy.random.SeedSequence` ``s``; the ``k``-th parameter
+        (in the order given) draws from its child ``k``, ``default_rng(SeedSequence(
+        s.entropy, spawn_key=(*s.spawn_key, k)))``: a permutation of the ``n`` strata
+        (``permutation(n)``), then ``n`` uniforms (``random(n)``) placing each sample in
+        its stratum: sample ``i`` is ``low + (perm[i] + u[i]) * (high - low) / n``. The
+        same seed, ``n`` and range give the same values for a parameter whatever else is
+        swept beside it (since 0.3.0; before, scipy's ``LatinHypercube`` drew them).
     threshold
         A yearly payment [``currency``]; the frame gives the first year above it.
     currency
@@ -98,8 +110,9 @@ def sweep(
     chunk_size
         Samples per chunk (rounded up to a multiple of 65,536); default 65,536.
     backend
-        ``"local"`` or ``"dask"`` (each chunk a ``dask.delayed`` task on the current
-        scheduler; needs ``sma-model[dask]``).
+        ``"local"`` or ``"dask"`` (each chunk a task on the active ``dask.distributed``
+        client, else dask's current scheduler; needs ``sma-model[dask]``; see the user
+        guide's page on dask for when it pays).
     progress
         Show a progress bar: None shows one when the run looks longer than 2 s.
     price_base_year
@@ -148,15 +161,14 @@ def sweep(
     scenario = _check_scenario(scenario)
     if not isinstance(parameters, Mapping) or not parameters:
         raise SweepError("parameters: give at least one {path: values}, e.g. {'horizon': [2035, 2040]}")
-    # checked, with positions made non-negative, before anything runs
-    columns = {
-        format_path(resolve_path(scenario, path)): _as_values(path, values)
-        for path, values in parameters.items()
-    }
+    # checked, with positions made non-negative, before anything runs (once per scenario and paths)
+    fields = _recent(scenario, ("paths", tuple(parameters)), lambda: _fields(scenario, parameters))
+    columns = {p.path: _as_values(path, values) for (p, _), (path, values) in zip(fields, parameters.items())}
     if len(columns) < len(parameters):
         raise SweepError(f"parameters name the same field twice: {list(parameters)}")
-    sampler, seed = _sampler(scenario, columns, method, n, rng, max_memory)
-    params = [classify(scenario, resolve_path(scenario, path)) for path in columns]
+    whole = {p.path for p, is_whole in fields if is_whole}
+    sampler, seed = _sampler(columns, method, n, rng, max_memory, whole)
+    params = [p for p, _ in fields]
     ends = {p.parts: (float(np.min(columns[p.path])), float(np.max(columns[p.path]))) for p in params}
     _recent(scenario, ("ends", tuple(ends.items())), lambda: _validate_ends(scenario, ends))
     structures = sampler.distinct([p.path for p in params if p.target == "structure"])
@@ -169,21 +181,8 @@ def sweep(
         "n": sampler.n,
         "seed": None if seed is None else seed_record(seed),
     }
-    return execute(
-        SweepResult,
-        scenario,
-        binder,
-        sampler,
-        inputs,
-        threshold,
-        currency,
-        keep,
-        chunk_size,
-        backend,
-        progress,
-        max_memory=max_memory,
-        kernel=kernel,
-    )
+    run = (threshold, currency, keep, chunk_size, backend, progress)
+    return execute(SweepResult, scenario, binder, sampler, inputs, *run, max_memory=max_memory, kernel=kernel)
 
 
 def monte_carlo(
@@ -253,22 +252,8 @@ def monte_carlo(
         "seed": seed_record(seed),
         "draw_years": _draw_years(binder, processes),
     }
-    return execute(
-        MonteCarloResult,
-        scenario,
-        binder,
-        sampler,
-        inputs,
-        threshold,
-        currency,
-        keep,
-        chunk_size,
-        backend,
-        progress,
-        keep_draws,
-        max_memory,
-        kernel,
-    )
+    run = (threshold, currency, keep, chunk_size, backend, progress)
+    return execute(MonteCarloResult, scenario, binder, sampler, inputs, *run, keep_draws, max_memory, kernel)
 
 
 def _recent(scenario: Scenario, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
@@ -307,13 +292,19 @@ def _draw_years(binder: Binder, processes: Mapping[str, Any]) -> dict[str, list[
     return draw_years
 
 
+def _fields(scenario: Scenario, paths: Iterable[str]) -> tuple[tuple[Parameter, bool], ...]:
+    """Each path's :class:`Parameter` (checked, see :func:`resolve_path`) and whether it is whole."""
+    parts = [resolve_path(scenario, path) for path in paths]
+    return tuple((classify(scenario, p), whole_number_field(scenario, p)) for p in parts)
+
+
 def _sampler(
-    scenario: Scenario,
     columns: Mapping[str, np.ndarray],
     method: Any,
     n: Any,
     rng: Any,
     max_memory: float | None,
+    whole: set[str],
 ) -> tuple[Any, np.random.SeedSequence | None]:
     """The sampler of ``method`` over ``columns``, and the seed of a Latin hypercube."""
     if method == "grid":
@@ -326,9 +317,9 @@ def _sampler(
         raise SweepError(f"method must be 'grid', 'lhs' or 'zip', not {method!r}")
     n = _check_n(n, "lhs")
     seed = seed_sequence(rng)
-    d = len(columns)
-    check_memory({"design": 3 * 8 * n * d, "rows": 2 * 8 * n * (d + 6)}, max_memory, n)
-    whole = {p for p in columns if whole_number_field(scenario, resolve_path(scenario, p))}
+    needs = {"design": 3 * 8 * n * len(columns), "rows": 2 * 8 * n * (len(columns) + 6)}
+    if max_memory is not None or sum(needs.values()) > _SMALL_DESIGN:  # else the run's own check will do
+        check_memory(needs, max_memory, n)
     return TableSampler(latin_hypercube(columns, n, seed, whole)), seed
 
 

@@ -43,6 +43,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_sweep import RANGES, scenario  # noqa: E402
+from tables import load_average as _load  # noqa: E402
+from tables import print_table  # noqa: E402
 
 import sma_model as sma  # noqa: E402
 from sma_model.sweeps.chunks import DASK_CHUNK  # noqa: E402
@@ -215,10 +217,6 @@ def streamed(n: float, runs: int, malloc: bool = False) -> None:
             )
 
 
-def _load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="pairs of timed runs per figure (default 5)")
@@ -242,10 +240,7 @@ def main() -> None:
     if args.stream:
         streamed(args.stream_samples, args.stream_runs, args.malloc)
     print(f"\nload average now {_load()}\n")
-    print("| figure | dask | local | ratio | goal | |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(rows, "dask", "local")
 
 
 if __name__ == "__main__":

@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from tables import load_average as _load
+from tables import print_table
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_PYTHON = "/tmp/ema-venv-bench/bin/python"
@@ -75,10 +77,6 @@ NAMES = {
     "usd_krw": "assumptions.usd_krw",
     "cpi": "assumptions.cpi",
 }
-
-
-def _load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def ema_run(python: str, samples: int) -> dict[str, Any]:
@@ -215,10 +213,7 @@ def main() -> None:
     rows = ema_rows(args.runs, args.ema_python, args.ema_samples)
     if rows:
         print(f"\nmedian (min-max) of {args.runs} paired runs; load average now {_load()}\n")
-        print("| figure | sma_model | floor | ratio | goal | |")
-        print("| --- | --- | --- | --- | --- | --- |")
-        for row in rows:
-            print("| " + " | ".join(row) + " |")
+        print_table(rows)
 
 
 if __name__ == "__main__":

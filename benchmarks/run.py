@@ -39,6 +39,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_sweep import RANGES, scenario  # noqa: E402
+from tables import load_average as _load  # noqa: E402
+from tables import print_table  # noqa: E402
 
 import sma_model as sma  # noqa: E402
 from sma_model.engine import kernel_numba  # noqa: E402
@@ -176,10 +178,6 @@ def _single_floor(n_years: int, n: int = 1) -> Callable[[], Any]:
 
 
 # -- the figures ---------------------------------------------------------------------------
-
-
-def _load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def machine() -> None:
@@ -438,10 +436,7 @@ def main() -> None:
         f"sweeps and the CLI); load average now {_load()}; "
         f"{time.perf_counter() - started:.0f} s in all\n"
     )
-    print("| figure | sma_model | floor | ratio | goal | |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for row in ROWS:
-        print("| " + " | ".join(row) + " |")
+    print_table(ROWS)
 
 
 if __name__ == "__main__":

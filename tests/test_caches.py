@@ -3,10 +3,13 @@ arrays) never hand out stale or shared numbers."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import numpy as np
 
 import sma_model as sma
 from sma_model.engine import compile_plan
+from sma_model.model import registry
 from sma_model.model.registry import revalidated
 
 P2025 = 1_402.8e9  # the 2025 payment [KRW] (MOFA 2021-03-10); the 12th SMA's 2026 base is +8.3 %
@@ -57,3 +60,22 @@ def test_after_clearing_the_record_a_projection_reads_it_again_with_the_same_num
     sma.history.clear_cache()
     after = sma.project(status_quo).frame["payment_usd"].to_numpy()
     np.testing.assert_array_equal(before, after)
+
+
+def test_models_whose_dump_cannot_be_pickled_are_validated_each_time_never_shared():
+    # a generator put in by model_copy cannot be pickled: such a model is validated afresh
+    first, second = sma.presets.get("status-quo"), sma.presets.get("demand-5b")
+    first_copy = revalidated(first.model_copy(update={"agreements": (a for a in first.agreements)}))
+    second_copy = revalidated(second.model_copy(update={"agreements": (a for a in second.agreements)}))
+    assert (first_copy.name, second_copy.name) == ("status quo", "demand $5bn")
+    assert second_copy.agreements[0].name == second.agreements[0].name
+
+
+def test_the_validated_copies_kept_are_the_256_most_recent(monkeypatch):
+    monkeypatch.setattr(registry, "_REVALIDATED", OrderedDict())
+    amounts = [sma.Money(amount=1e9 + i, currency="KRW") for i in range(257)]
+    copies = [revalidated(m) for m in amounts]
+    assert registry._REVALIDATED_KEPT == 256 and len(registry._REVALIDATED) == 256
+    assert revalidated(amounts[-1]) is copies[-1]  # the newest is kept
+    assert revalidated(amounts[1]) is copies[1]
+    assert revalidated(amounts[0]) is not copies[0]  # the oldest went, and is validated again

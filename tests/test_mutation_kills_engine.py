@@ -13,10 +13,12 @@ import numpy as np
 import pytest
 
 import sma_model as sma
+from sma_model.engine import compile as compile_module
 from sma_model.engine import compile_plan, iter_levels, run
 from sma_model.engine import plan as plan_module
-from sma_model.engine.macro import relative_price
-from sma_model.engine.plan import KEEP_PLANS, keep_plan, kept_plan
+from sma_model.engine.macro import extend_levels, relative_price
+from sma_model.engine.plan import KEEP_PLANS, STEP_FIELDS, keep_plan, kept_plan
+from sma_model.engine.run import Rows, iter_rows
 
 
 class _Compiled:
@@ -120,3 +122,85 @@ def test_a_plan_built_without_scenarios_is_in_won_and_a_sweeps_plan_in_its_scena
     wide = replace(japan, anchor=np.ones(3))
     assert wide.shape[1] == 3
     assert [wide.currency_of(c) for c in range(3)] == ["JPY", "JPY", "JPY"]
+
+
+def test_a_japanese_rise_starts_from_japans_own_published_payment():
+    # Japan's FY2021 budget was ¥201.7 bn (data/hosts/japan/budget.csv: MOD, Sankei 2021-12-16);
+    # a first year of +10 % starts from it
+    japan = sma.presets.get("japan-status-quo").model_dump()
+    japan["agreements"][0]["base"] = sma.Rise(rate=0.10).model_dump()
+    japan["name"] = "FY2022 +10 %"
+    frame = sma.project(sma.Scenario.model_validate(japan)).frame
+    first = frame[frame["year"] == 2022]
+    assert first["payment_jpy"].iloc[0] == pytest.approx(201.7e9 * 1.10, rel=1e-12)
+
+
+def test_levels_of_many_samples_are_extended_each_along_its_own_growth():
+    levels = np.array([[100.0, 200.0], [np.nan, 210.0], [np.nan, np.nan], [np.nan, np.nan]])
+    growth = np.array([[0.0, 0.0], [0.1, 0.2], [0.05, -0.5], [0.0, 1.0]])  # years x 2 samples
+    extended = extend_levels(levels, growth)
+    # the first sample compounds from 100; the second keeps its known 210, then halves and doubles
+    np.testing.assert_allclose(extended[:, 0], [100.0, 110.0, 115.5, 115.5], rtol=1e-15)
+    np.testing.assert_allclose(extended[:, 1], [200.0, 210.0, 105.0, 210.0], rtol=1e-15)
+    for sample in range(2):  # the same as one scenario's levels, computed on Python floats
+        np.testing.assert_array_equal(
+            extended[:, sample], extend_levels(levels[:, sample], growth[:, sample])
+        )
+
+
+def _rows(n: int, years: int, **given: list[np.ndarray]) -> Rows:
+    """Rows of ``years`` years: the given fields, the rest shared and neutral (no reset, no phase-in)."""
+    neutral = {
+        "rate": 0.0,
+        "indexed": False,
+        "index_value": 0.0,
+        "cap": np.inf,
+        "floor": -np.inf,
+        "reset": False,
+        "reset_value": 0.0,
+        "conversion": 1.0,
+        "phase_step": 0,
+        "phase_steps": 1,
+        "phase_target": 0.0,
+        "phase_linear": False,
+    }
+    cells = {f: given.get(f, [np.array([v]) for _ in range(years)]) for f, v in neutral.items()}
+    assert set(cells) == set(STEP_FIELDS)
+    return Rows(n, np.array([100.0]), cells)
+
+
+def test_a_year_indexed_for_some_samples_only_clips_only_their_index():
+    # sample 0 follows the index (10 %) clipped to [0, 5 %]; sample 1 keeps its known 7 %
+    rows = _rows(
+        2,
+        1,
+        rate=[np.array([0.03, 0.07])],
+        indexed=[np.array([True, False])],
+        index_value=[np.array([0.10])],
+        floor=[np.array([0.0])],
+        cap=[np.array([0.05])],
+    )
+    (_, level), *_ = [(t, level.copy()) for t, level in iter_rows(rows)]
+    np.testing.assert_allclose(level, [105.0, 107.0], rtol=1e-15)
+
+
+def test_compiling_a_scenario_again_reuses_its_plan_for_the_same_price_year_only(monkeypatch):
+    compiled = []
+    original = compile_module._compile
+    monkeypatch.setattr(compile_module, "_compile", lambda *a: compiled.append(a) or original(*a))
+    status_quo = sma.presets.get("status-quo")
+    plan_module._KEPT.clear()
+    first = compile_plan(status_quo, price_base_year=2026)
+    again = compile_plan(status_quo, price_base_year=2026)
+    assert len(compiled) == 1  # the second came from the cache
+    np.testing.assert_array_equal(first.rok_price, again.rok_price)
+    other = compile_plan(status_quo, price_base_year=2030)
+    assert len(compiled) == 2 and other.price_base_year == 2030
+    assert other.rok_price[other.years == 2030][0] == 1.0 != other.rok_price[other.years == 2026][0]
+
+
+def test_a_copied_plans_labels_are_its_own():
+    plan = compile_plan(sma.presets.get("status-quo"))
+    copy = plan.copy()
+    copy.labels[0].append(("changed", "changed"))
+    assert ("changed", "changed") not in plan.labels[0]

@@ -164,7 +164,8 @@ def _rows(n: int, years: int, **given: list[np.ndarray]) -> Rows:
         "phase_target": 0.0,
         "phase_linear": False,
     }
-    cells = {f: given.get(f, [np.array([v]) for _ in range(years)]) for f, v in neutral.items()}
+    # one shared row object for all the years, as a plan's row that never changes
+    cells = {f: given.get(f, [np.array([v])] * years) for f, v in neutral.items()}
     assert set(cells) == set(STEP_FIELDS)
     return Rows(n, np.array([100.0]), cells)
 
@@ -204,3 +205,16 @@ def test_a_copied_plans_labels_are_its_own():
     copy = plan.copy()
     copy.labels[0].append(("changed", "changed"))
     assert ("changed", "changed") not in plan.labels[0]
+
+
+def test_a_years_growth_is_reused_only_when_its_inputs_are_the_same_rows():
+    # two years of per-sample known rates that differ only after the first sample: no reuse
+    first, second = np.array([0.05, 0.10]), np.array([0.05, 0.20])
+    rolled = np.array([0.05, 0.30])  # one vector for two years (a rule rolled over): reused
+    rows = _rows(2, 4, rate=[first, second, rolled, rolled])
+    levels = np.array([level.copy() for _, level in iter_rows(rows)])
+    np.testing.assert_allclose(
+        levels,
+        [[105.0, 110.0], [110.25, 132.0], [115.7625, 171.6], [121.550625, 223.08]],
+        rtol=1e-14,
+    )

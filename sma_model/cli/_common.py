@@ -27,6 +27,7 @@ __all__ = [
     "changes",
     "check_outputs",
     "check_path",
+    "chosen_scenario",
     "emit",
     "progress_setting",
     "scenario",
@@ -121,6 +122,11 @@ def changed(base: Scenario, found: dict[str, Any]) -> Scenario:
         return base.with_changes(found)
     except ParameterPathError as exc:
         raise ParameterPathError(f"--set on {base.name!r}: {exc}") from None
+
+
+def chosen_scenario(args: argparse.Namespace) -> Scenario:
+    """The scenario ``args.scenario`` names (a preset or a file), with the flags' changes."""
+    return changed(scenario(args.scenario), changes(args))
 
 
 def amount(text: str) -> float:

@@ -18,6 +18,7 @@ from sma_model.cli._common import (
     changed,
     changes,
     check_outputs,
+    chosen_scenario,
     emit,
     scenario,
     show_notes,
@@ -58,7 +59,7 @@ def _agreement_name(base: Scenario, index: int) -> str:
 
 def _cmd_rate(args: argparse.Namespace) -> None:
     check_outputs(args)
-    base = changed(scenario(args.scenario), changes(args))
+    base = chosen_scenario(args)
     which = _agreement_name(base, args.agreement)
     target = _target(args, args.target)
     rate = solve.escalation_rate(base, target, by_year=args.by, agreement=args.agreement)
@@ -75,7 +76,7 @@ def _cmd_rate(args: argparse.Namespace) -> None:
 
 def _cmd_cap(args: argparse.Namespace) -> None:
     check_outputs(args)
-    base = changed(scenario(args.scenario), changes(args))
+    base = chosen_scenario(args)
     which = _agreement_name(base, args.agreement)
     target = _target(args, args.target)
     cap = solve.cap(base, target, by_year=args.by, agreement=args.agreement)
@@ -100,7 +101,7 @@ def _cap_path(base: Scenario, index: int) -> str:
 
 def _cmd_base(args: argparse.Namespace) -> None:
     check_outputs(args)
-    base = changed(scenario(args.scenario), changes(args))
+    base = chosen_scenario(args)
     args.agreement = _with_base(base, args.agreement)
     which = _agreement_name(base, args.agreement)
     target = _target(args, args.target)
@@ -118,7 +119,7 @@ def _cmd_base(args: argparse.Namespace) -> None:
 
 def _cmd_first_year_over(args: argparse.Namespace) -> None:
     check_outputs(args)
-    base = changed(scenario(args.scenario), changes(args))
+    base = chosen_scenario(args)
     threshold = _target(args, args.threshold)
     year = solve.first_year_over(base, threshold, real=args.real)
     prices = " (in constant prices)" if args.real else ""

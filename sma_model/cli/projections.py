@@ -24,6 +24,7 @@ from sma_model.cli._common import (
     changes,
     check_outputs,
     check_path,
+    chosen_scenario,
     emit,
     scenario,
     show_notes,
@@ -143,7 +144,7 @@ def _cmd_show(args: argparse.Namespace) -> None:
 
 def _cmd_project(args: argparse.Namespace) -> None:
     check_outputs(args)
-    proj = project(changed(scenario(args.scenario), changes(args)))
+    proj = project(chosen_scenario(args))
     currency = args.currency.upper()
     _show_projection(proj, args, _project_summary(proj, currency, args.real), one_off_jumps(proj))
 

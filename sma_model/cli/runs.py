@@ -15,12 +15,10 @@ from sma_model.analysis.projection import project
 from sma_model.cli._common import (
     add_changes,
     amount,
-    changed,
-    changes,
     check_outputs,
+    chosen_scenario,
     emit,
     progress_setting,
-    scenario,
     show_notes,
     write_csv,
     write_figure,
@@ -124,7 +122,7 @@ def _cmd_sweep(args: argparse.Namespace) -> None:
         raise SMAModelError("--method lhs needs --samples N")
     if args.plot and (method == "lhs" or len(args.vary) < 2):
         raise SMAModelError("--plot draws a heat map over the first two --vary of a grid: give two or more")
-    base = changed(scenario(args.scenario), changes(args))
+    base = chosen_scenario(args)
     if method == "zip" and any(isinstance(spec, tuple) for _, spec in args.vary):
         raise SMAModelError("--method zip takes lists of values (PATH=V1,V2,...), one per sample, not ranges")
     parameters = {
@@ -168,7 +166,7 @@ def _cmd_montecarlo(args: argparse.Namespace) -> None:
         raise SMAModelError(
             "montecarlo needs at least one --dist, e.g. --dist usd_krw=log_random_walk:sd=0.06"
         )
-    base = changed(scenario(args.scenario), changes(args))
+    base = chosen_scenario(args)
     currency = args.currency.upper()
     streamed = args.samples > MAX_KEPT_PATHS
     if streamed and args.csv:

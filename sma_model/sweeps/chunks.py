@@ -64,8 +64,6 @@ __all__ = [
 PROGRESS_AFTER = 2.0
 #: The most samples in a chunk of a local sweep on the numba kernel, unless ``chunk_size`` says.
 NUMBA_CHUNK = 4 * RNG_BLOCK
-#: A run needing less than this [bytes] is not checked against the memory available (costly to read).
-_SMALL_RUN = 64 * 2**20
 #: The environment variable that picks the default kernel: ``numpy`` or ``numba``.
 KERNEL_VARIABLE = "SMA_MODEL_KERNEL"
 #: Samples per chunk on dask unless ``chunk_size`` says (fewer, larger tasks than locally).
@@ -197,8 +195,7 @@ def execute(
         drawn if keep_draws else 0,
         workers=LOCAL_WORKERS if backend == "local" else 1,
     )
-    if max_memory is not None or sum(needs.values()) > _SMALL_RUN:
-        check_memory(needs, max_memory, sampler.n)
+    check_memory(needs, max_memory, sampler.n)
     spec = ChunkSpec(binder, sampler, threshold, currency, keep, keep_draws, kernel=kernel)
     if keep == "paths":  # written once, in place: by the chunks, or as dask returns them
         spec.out = np.empty((len(binder.plan.years), sampler.n))

@@ -14,7 +14,14 @@ import numpy as np
 
 from sma_model.errors import SweepError
 
-__all__ = ["LOCAL_WORKERS", "MEMORY_FRACTION", "available_memory", "check_memory", "estimate_memory"]
+__all__ = [
+    "LOCAL_WORKERS",
+    "MEMORY_FRACTION",
+    "UNCHECKED_BELOW",
+    "available_memory",
+    "check_memory",
+    "estimate_memory",
+]
 
 #: Chunks run at once on the local backend (threads): one per core, at most two, so a
 #: run's memory stays within a few chunks.
@@ -22,6 +29,9 @@ LOCAL_WORKERS = max(1, min(2, os.cpu_count() or 1))
 #: A run may use at most this share of the memory available when it starts (unless
 #: ``max_memory`` says otherwise).
 MEMORY_FRACTION = 0.8
+#: A run needing at most this [bytes] is not checked against the memory available (reading
+#: it costs more than a small run takes) unless ``max_memory`` is given.
+UNCHECKED_BELOW = 64 * 2**20
 #: Bytes a chunk in flight holds per sample and year: bound plan arrays, draws, levels.
 _WORKING_BYTES = 8 * 12
 
@@ -111,7 +121,8 @@ def check_memory(needs: dict[str, int], max_memory: float | None, n: int) -> Non
     """Refuse a run whose estimate (:func:`estimate_memory`) is above ``max_memory`` [bytes].
 
     ``max_memory=None`` allows :data:`MEMORY_FRACTION` of :func:`available_memory` (no
-    limit when the system does not say how much is available).
+    limit when the system does not say how much is available), and passes a run needing
+    at most :data:`UNCHECKED_BELOW` without asking.
     """
     if max_memory is not None and (
         isinstance(max_memory, (bool, np.bool_))
@@ -119,6 +130,9 @@ def check_memory(needs: dict[str, int], max_memory: float | None, n: int) -> Non
         or not max_memory > 0
     ):
         raise SweepError(f"max_memory must be a positive number of bytes (or None), not {max_memory!r}")
+    total = sum(needs.values())
+    if max_memory is None and total <= UNCHECKED_BELOW:
+        return  # reading the memory available costs more than such a run is worth checking
     if max_memory is None:
         available = available_memory()
         if available is None:
@@ -126,7 +140,6 @@ def check_memory(needs: dict[str, int], max_memory: float | None, n: int) -> Non
         limit, why = MEMORY_FRACTION * available, f"{MEMORY_FRACTION:.0%} of the {_gb(available)} available"
     else:
         limit, why = float(max_memory), "max_memory"
-    total = sum(needs.values())
     if total <= limit:
         return
     parts = ", ".join(f"{name} {_gb(size)}" for name, size in needs.items() if size)

@@ -42,9 +42,6 @@ __all__ = ["monte_carlo", "sweep"]
 Keep = Literal["samples", "paths", "stats"]
 #: Validates an uncertainty's process (built once: building it takes longer than a small run).
 _PROCESS: TypeAdapter[Any] = TypeAdapter(Process)
-#: A Latin hypercube needing less memory than this [bytes] skips its own memory check before drawing
-#: (reading the memory available costs more than drawing it): the run's check follows.
-_SMALL_DESIGN = 16 * 2**20
 
 
 def sweep(
@@ -318,8 +315,7 @@ def _sampler(
     n = _check_n(n, "lhs")
     seed = seed_sequence(rng)
     needs = {"design": 3 * 8 * n * len(columns), "rows": 2 * 8 * n * (len(columns) + 6)}
-    if max_memory is not None or sum(needs.values()) > _SMALL_DESIGN:  # else the run's own check will do
-        check_memory(needs, max_memory, n)
+    check_memory(needs, max_memory, n)
     return TableSampler(latin_hypercube(columns, n, seed, whole)), seed
 
 

@@ -27,13 +27,15 @@ currency every host may pay in, is declared here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from sma_model._declarations import host_declarations, record_package
 from sma_model.errors import DataError, SMAModelError
+
+if TYPE_CHECKING:  # only annotates payment_column: a scenario needs no pandas
+    import pandas as pd
 
 __all__ = [
     "BILLION",

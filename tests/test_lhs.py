@@ -2,7 +2,7 @@
 
 Column ``k`` of a design draws from the seed's child ``k``: a permutation of the ``n`` strata,
 then ``n`` uniforms placing each sample in its stratum (see
-:func:`sma_model.sweeps.sampling.latin_hypercube`). These tests rebuild designs from that
+:func:`sma_model.sweeps.hypercube.latin_hypercube`). These tests rebuild designs from that
 description with numpy alone and check the properties a Latin hypercube promises.
 """
 
@@ -15,7 +15,7 @@ import pytest
 from test_sweep import dollar_deal
 
 import sma_model as sma
-from sma_model.sweeps.sampling import _THREADED_DESIGN, latin_hypercube
+from sma_model.sweeps.hypercube import _THREADED_DESIGN, design_block, latin_hypercube
 
 RANGES = {"cap": (0.03, 0.06), "floor": (-0.02, 0.02), "fx": (1200.0, 1600.0)}
 
@@ -108,3 +108,30 @@ def test_a_sweep_samples_its_ranges_with_the_documented_design_and_no_scipy(monk
     assert result.inputs["seed"] == [3, 1, 4]
     again = sma.sweep(dollar_deal(), ranges, method="lhs", n=400, rng=result.inputs["seed"])
     np.testing.assert_array_equal(again.frame["total_krw"], frame["total_krw"])
+
+
+@pytest.mark.parametrize("n", [1000, _THREADED_DESIGN + 3])
+def test_a_design_drawn_with_room_for_outcomes_is_the_same_design(n):
+    # a sweep draws its design into the first rows of its result table, the uniforms passing
+    # through the spare rows: neither may change a value
+    columns = {name: np.array(bounds) for name, bounds in RANGES.items()}
+    seed = np.random.SeedSequence(5)
+    block = design_block(columns, n, seed, set(), spare_rows=2)  # fewer spare rows than columns
+    assert block.shape == (len(RANGES) + 2, n)
+    for k, (name, values) in enumerate(latin_hypercube(columns, n, seed, set()).items()):
+        assert np.array_equal(block[k], values), name
+        low, high = RANGES[name]
+        np.testing.assert_allclose(block[k], by_hand(n, 5, k, low, high), rtol=1e-15, atol=1e-15)
+
+
+def test_an_lhs_sweep_returns_its_design_and_outcomes_side_by_side():
+    base = dollar_deal()
+    paths = {"agreements[0].base.amount": (1e9, 2e9), "assumptions.usd_krw": (1200.0, 1600.0)}
+    result = sma.sweep(base, paths, method="lhs", n=1000, rng=9, progress=False)
+    columns = {p: np.array(v) for p, v in paths.items()}
+    expected = latin_hypercube(columns, 1000, np.random.SeedSequence(9), set())
+    for path, values in expected.items():
+        assert np.array_equal(result.frame[path].to_numpy(), values), path
+    # the outcomes written beside the design are each sample's own projection
+    again = sma.sweep(base, {p: v[:5] for p, v in expected.items()}, method="zip", progress=False)
+    np.testing.assert_allclose(result.frame["total_krw"][:5], again.frame["total_krw"], rtol=1e-12)

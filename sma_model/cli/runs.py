@@ -27,9 +27,9 @@ from sma_model.errors import SMAModelError
 from sma_model.formatting import format_money, format_percent, format_table
 from sma_model.model.parameters import resolve_path
 from sma_model.model.scenario import Scenario
+from sma_model.sweeps.hypercube import whole_number_field
 from sma_model.sweeps.processes import Process
 from sma_model.sweeps.results import SweepResult
-from sma_model.sweeps.sampling import whole_number_field
 from sma_model.sweeps.sweep import monte_carlo, sweep
 
 __all__ = ["add_parsers", "distribution", "varied"]

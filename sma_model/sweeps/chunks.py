@@ -128,7 +128,9 @@ def run_chunk(spec: ChunkSpec, lo: int, hi: int) -> ChunkResult:
     except SuspectSum:
         # a sum reached the limit: step again checking every year, to name the payment or pass
         outcomes, stats = step_chunk(rows, years, spec.currency, spec.threshold, keep, lo, paths, True)
-    if spec.table is not None:  # the parameters and outcomes written into the result's columns
+    if spec.table is not None and spec.table is not getattr(spec.sampler, "result_table", None):
+        # the parameters and outcomes written into the result's columns (a design drawn
+        # into the table itself is there already)
         for row, column in zip(spec.table, spec.sampler.columns):
             row[lo:hi] = values[column]
     if spec.table is not None and outcomes:
@@ -200,7 +202,7 @@ def execute(
     if keep == "paths":  # written once, in place: by the chunks, or as dask returns them
         spec.out = np.empty((len(binder.plan.years), sampler.n))
     if keep != "stats":
-        spec.table = np.empty((len(sampler.columns) + len(OUTCOMES), sampler.n))
+        spec.table = _result_table(sampler)
     started = time.perf_counter()
     chunks = _run_chunks(spec, sampler.n, size, backend, progress)
     inputs = {
@@ -217,6 +219,15 @@ def execute(
     return result_type.from_chunks(
         chunks, sampler, binder.plan.years, inputs, elapsed, paths=spec.out, table=spec.table
     )
+
+
+def _result_table(sampler: Any) -> np.ndarray:
+    """The result's float columns (see :attr:`ChunkSpec.table`): a sampler's own block when it
+    was drawn with room for the outcomes (a Latin hypercube, see
+    :func:`~sma_model.sweeps.hypercube.design_block`), else a new array."""
+    shape = (len(sampler.columns) + len(OUTCOMES), sampler.n)
+    block = getattr(sampler, "result_table", None)
+    return block if block is not None and block.shape == shape else np.empty(shape)
 
 
 def choose_kernel(kernel: str | None) -> str:
@@ -348,10 +359,11 @@ class _Collector:
     def __call__(self, result: ChunkResult) -> None:
         spec, lo, hi = self.spec, result.lo, result.hi
         if spec.table is not None and result.outcomes:  # else the chunk wrote them itself
-            given = spec.sampler.take(lo, hi)
-            for row, column in zip(spec.table, spec.sampler.columns):
-                row[lo:hi] = given[column]
-            for row, name in zip(spec.table[len(given) :], OUTCOMES):
+            if spec.table is not getattr(spec.sampler, "result_table", None):
+                given = spec.sampler.take(lo, hi)
+                for row, column in zip(spec.table, spec.sampler.columns):
+                    row[lo:hi] = given[column]
+            for row, name in zip(spec.table[len(spec.sampler.columns) :], OUTCOMES):
                 if name in result.outcomes:
                     row[lo:hi] = result.outcomes[name]
             result.outcomes = {}

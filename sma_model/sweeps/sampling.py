@@ -13,30 +13,22 @@ Seeds follow SPEC 7: whatever :func:`numpy.random.default_rng` accepts (see
 from __future__ import annotations
 
 import math
-import types
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Annotated, Any, Union, cast, get_args, get_origin
+from typing import Any, cast
 
 import numpy as np
-from pydantic import BaseModel
 
 from sma_model.errors import SweepError
-from sma_model.model.parameters import Parts
-from sma_model.model.scenario import Scenario
 from sma_model.series import ASSUMPTIONS
-from sma_model.sweeps.memory import LOCAL_WORKERS
 from sma_model.sweeps.processes import Bootstrap
 
 __all__ = ["MAX_SAMPLES", "RNG_BLOCK", "GridSampler", "MonteCarloSampler", "TableSampler"]
-__all__ += ["latin_hypercube", "seed_record", "seed_sequence", "whole_number_field"]
+__all__ += ["block_rng", "seed_record", "seed_sequence"]
 
 #: Samples per random-number block; chunks are whole numbers of blocks.
 RNG_BLOCK = 1 << 16
 #: Row streams of a block start ``2**_ROW_SHIFT`` draws apart (see :func:`row_streams`).
 _ROW_SHIFT = 96
-#: Designs of this many samples or more draw their columns on threads.
-_THREADED_DESIGN = 1 << 17
 #: The most samples a run may have: sample numbers stay exact in float64.
 MAX_SAMPLES = 2**53
 
@@ -164,9 +156,13 @@ class GridSampler:
 class TableSampler:
     """Samples given row by row: a Latin hypercube, Sobol' points, or paired values."""
 
-    def __init__(self, table: Mapping[str, np.ndarray]) -> None:
+    def __init__(self, table: Mapping[str, np.ndarray], result_table: np.ndarray | None = None) -> None:
         self.columns = list(table)
         self.table = {c: np.asarray(v, dtype=float) for c, v in table.items()}
+        self.result_table = result_table
+        """The array whose first rows are the columns, with room for the outcomes after
+        them (see :func:`~sma_model.sweeps.hypercube.design_block`): a run may keep its
+        results there. None for values given by the user, which a run never writes into."""
         lengths = {len(v) for v in self.table.values()}
         if len(lengths) != 1:
             raise SweepError(
@@ -299,69 +295,6 @@ def row_streams(seed: np.random.SeedSequence, block: int) -> Iterator[np.random.
         # PCG64 (default_rng's) has advance; the stubs' BitGenerator does not say so
         cast(Any, bit_generator).advance(row << _ROW_SHIFT)
         yield generator
-
-
-def latin_hypercube(
-    columns: Mapping[str, np.ndarray], n: int, seed: np.random.SeedSequence, whole: set[str]
-) -> dict[str, np.ndarray]:
-    """``n`` Latin hypercube samples over each column's range; whole numbers for ``whole`` columns.
-
-    Each column cuts its range ``[low, high)`` (``[low, high + 1)`` for whole numbers, then
-    rounded down) into ``n`` equal strata and puts one sample in each: column ``k`` draws
-    from the seed's child ``k`` (:func:`block_rng`) a random permutation of the strata
-    (:meth:`numpy.random.Generator.permutation`), then ``n`` uniforms placing each sample in
-    its stratum. Each column has a generator of its own, so large designs draw their
-    columns on threads (numpy releases the GIL) and a column's values do not depend on the
-    others. numpy only: no scipy.
-    """
-    low = np.array([v.min() for v in columns.values()])
-    high = np.array([v.max() for v in columns.values()])
-    for k, path in enumerate(columns):
-        if path in whole:
-            low[k], high[k] = np.ceil(low[k]), np.floor(high[k])
-            if low[k] > high[k]:
-                raise SweepError(f"{path}: holds whole numbers, and none lies in {list(columns[path])!r}")
-    width = high - low + np.array([1.0 if path in whole else 0.0 for path in columns])
-    path_of = list(columns)
-
-    def column(k: int) -> np.ndarray:
-        generator = block_rng(seed, k)
-        values = np.arange(n, dtype=float)  # stratum numbers, shuffled as permutation(n) would be
-        generator.shuffle(values)
-        values += generator.random(n)
-        values *= width[k] / n
-        values += low[k]
-        return np.minimum(np.floor(values), high[k]) if path_of[k] in whole else values
-
-    if n < _THREADED_DESIGN or len(path_of) < 2:
-        drawn = [column(k) for k in range(len(path_of))]
-    else:
-        with ThreadPoolExecutor(max_workers=LOCAL_WORKERS) as pool:
-            drawn = list(pool.map(column, range(len(path_of))))
-    return dict(zip(path_of, drawn))
-
-
-def whole_number_field(scenario: Scenario, parts: Parts) -> bool:
-    """Whether the field at ``parts`` holds whole numbers only (its annotation, else its value)."""
-    node: Any = scenario
-    for part in parts[:-1]:
-        node = node[part] if isinstance(part, int) or isinstance(node, dict) else getattr(node, part)
-    leaf = parts[-1]
-    if isinstance(node, BaseModel) and isinstance(leaf, str) and leaf in type(node).model_fields:
-        kinds = _leaf_types(type(node).model_fields[leaf].annotation) - {type(None)}
-        return bool(kinds) and kinds <= {int}
-    # a list's part is an int, by the path's shape, which the type system cannot follow
-    value = node[cast(Any, leaf)] if isinstance(node, (dict, list)) else getattr(node, str(leaf), None)
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _leaf_types(annotation: Any) -> set[Any]:
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _leaf_types(get_args(annotation)[0])
-    if origin is Union or origin is types.UnionType:
-        return set().union(*(_leaf_types(a) for a in get_args(annotation)))
-    return {annotation}
 
 
 def _cholesky(

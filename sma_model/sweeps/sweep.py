@@ -23,6 +23,7 @@ from sma_model.model.scenario import Scenario
 from sma_model.series import ASSUMPTIONS, DRAWABLE
 from sma_model.sweeps.binding import Binder, Parameter, classify
 from sma_model.sweeps.chunks import execute
+from sma_model.sweeps.hypercube import design_block, whole_number_field
 from sma_model.sweeps.memory import check_memory
 from sma_model.sweeps.processes import Process
 from sma_model.sweeps.results import MonteCarloResult, SweepResult
@@ -31,11 +32,10 @@ from sma_model.sweeps.sampling import (
     GridSampler,
     MonteCarloSampler,
     TableSampler,
-    latin_hypercube,
     seed_record,
     seed_sequence,
-    whole_number_field,
 )
+from sma_model.sweeps.summaries import OUTCOMES
 
 __all__ = ["monte_carlo", "sweep"]
 
@@ -76,7 +76,7 @@ def sweep(
         ``"grid"`` (every combination, first parameter slowest), ``"lhs"`` (a Latin
         hypercube of ``n`` samples, numpy only: each parameter's range cut into ``n``
         equal strata, one sample in each, see
-        :func:`~sma_model.sweeps.sampling.latin_hypercube`), or
+        :func:`~sma_model.sweeps.hypercube.latin_hypercube`), or
         ``"zip"`` (samples given row by row). For a whole-number field (``horizon``,
         ``term_years``, ``lag``, a start year), ``"lhs"`` draws whole numbers: the range
         ``[low, high + 1)`` is stratified and each draw rounded down, so every whole
@@ -316,7 +316,9 @@ def _sampler(
     seed = seed_sequence(rng)
     needs = {"design": 3 * 8 * n * len(columns), "rows": 2 * 8 * n * (len(columns) + 6)}
     check_memory(needs, max_memory, n)
-    return TableSampler(latin_hypercube(columns, n, seed, whole)), seed
+    # drawn with room for the outcomes below it: the design becomes the result's table, uncopied
+    block = design_block(columns, n, seed, whole, spare_rows=len(OUTCOMES))
+    return TableSampler(dict(zip(columns, block)), result_table=block), seed
 
 
 def _processes(scenario: Scenario, uncertainties: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The dask backend on a LocalCluster of two worker processes, beside the local run.
 
-Run: ``python benchmarks/bench_dask.py [--runs 5] [--samples 1e6 1e7] [--malloc] [--stream]``
+Run: ``python benchmarks/bench_dask.py [--runs 5] [--samples 1e6 1e7] [--malloc] [--network] [--stream]``
 
 For each size, a grid of bench_sweep's scenario (4 parameters, ``round(n ** 0.25) ** 4``
 samples: 1,048,576 and 9,834,496), a Latin hypercube of ``n`` samples (its values travel
@@ -14,6 +14,10 @@ client's (which also runs the scheduler) plus the workers'.
 
 ``--malloc``: each figure again on workers started with :data:`MALLOC` in their
 environment (glibc reuses freed memory; see docs/user-guide/dask.md).
+
+``--network``: each figure again with the shared-memory short cut off (no segment is made,
+as where ``/dev/shm`` is missing or full), so every chunk's results travel through the
+scheduler's connections, as they do from a worker on another machine.
 
 ``--stream``: ``--stream-samples`` (1e8) samples of a grid streamed with ``keep="stats"``,
 through a fresh cluster and locally in a fresh process: wall time and the peak resident
@@ -47,6 +51,7 @@ from tables import load_average as _load  # noqa: E402
 from tables import print_table  # noqa: E402
 
 import sma_model as sma  # noqa: E402
+from sma_model.sweeps import shared  # noqa: E402
 from sma_model.sweeps.chunks import DASK_CHUNK  # noqa: E402
 
 Row = tuple[str, str, str, str, str, str]
@@ -54,6 +59,7 @@ GOAL = 1.3  # the dask run at most this many times the local run's wall time
 #: Worker environment for ``--malloc``: glibc keeps freed memory for reuse instead of the
 #: 64 KiB trim threshold distributed sets by default (every large array a fresh mapping).
 MALLOC = {"MALLOC_TRIM_THRESHOLD_": str(2**30), "MALLOC_MMAP_THRESHOLD_": str(2**25)}
+SHM_DIR = shared.SHM_DIR
 
 
 @contextmanager
@@ -117,7 +123,9 @@ def _row(label: str, times: dict[str, list[float]]) -> Row:
     return (label, _spread(times["dask"]), local, ratio, f"<= {GOAL}x local", met)
 
 
-def dask_rows(runs: int, n: int, chunk_size: int | None = None, malloc: bool = False) -> list[Row]:
+def dask_rows(
+    runs: int, n: int, chunk_size: int | None = None, malloc: bool = False, network: bool = False
+) -> list[Row]:
     """Rows (figure, dask, local, ratio, goal, met) for ``benchmarks/run.py``.
 
     A grid, a Latin hypercube and a Monte Carlo run of ``n`` samples x 30 years, each on
@@ -133,6 +141,8 @@ def dask_rows(runs: int, n: int, chunk_size: int | None = None, malloc: bool = F
         The dask run's chunk size [samples]; None takes the default (``DASK_CHUNK``).
     malloc
         Start the workers with :data:`MALLOC` in their environment.
+    network
+        Turn off the shared-memory short cut: every result travels over the network.
     """
     base, values = scenario(), grid(n)
     count = int(np.prod([len(v) for v in values.values()]))
@@ -143,6 +153,8 @@ def dask_rows(runs: int, n: int, chunk_size: int | None = None, malloc: bool = F
         f"monte_carlo of {n:,}": lambda **k: sma.monte_carlo(base, n, 1, cpi, keep="samples", **k),
     }
     where = "LocalCluster(n_workers=2, threads_per_worker=1" + (", env=MALLOC)" if malloc else ")")
+    where += ", over the network" if network else ""
+    shared.SHM_DIR = "/nonexistent/shm" if network else SHM_DIR
     rows = []
     with cluster(env=MALLOC if malloc else None) as client:
         for label, figure in figures.items():
@@ -225,6 +237,7 @@ def main() -> None:
     )
     parser.add_argument("--chunk-size", type=int, default=None, help=f"dask chunk (default {DASK_CHUNK:,})")
     parser.add_argument("--malloc", action="store_true", help="also on workers started with MALLOC")
+    parser.add_argument("--network", action="store_true", help="also with shared memory off")
     parser.add_argument("--stream", action="store_true", help="also stream --stream-samples through dask")
     parser.add_argument("--stream-samples", type=float, default=1e8)
     parser.add_argument("--stream-runs", type=int, default=1)
@@ -236,7 +249,8 @@ def main() -> None:
     rows = []
     for n in args.samples:
         for malloc in (False, True) if args.malloc else (False,):
-            rows += dask_rows(args.runs, int(n), args.chunk_size, malloc)
+            for network in (False, True) if args.network else (False,):
+                rows += dask_rows(args.runs, int(n), args.chunk_size, malloc, network)
     if args.stream:
         streamed(args.stream_samples, args.stream_runs, args.malloc)
     print(f"\nload average now {_load()}\n")

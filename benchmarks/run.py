@@ -426,7 +426,7 @@ def main() -> None:
     if args.dask:
         from bench_dask import dask_rows
 
-        ROWS.extend(dask_rows(max(3, runs - 2), 100_000 if args.quick else 10_000_000, malloc=True))
+        ROWS.extend(dask_rows(max(3, runs - 2), 100_000 if args.quick else 10_000_000))
     if args.ema:
         from bench_ema import ema_rows
 

@@ -7,8 +7,9 @@ the results do not depend on the backend, the number of workers or the chunk siz
 chunk's years are stepped by :func:`~sma_model.sweeps.summaries.step_chunk` (numpy) or,
 with ``kernel="numba"``, by :func:`~sma_model.engine.kernel_numba.fused_summaries`;
 locally both write kept paths, parameters and outcomes straight into the result's
-preallocated arrays (:attr:`ChunkSpec.out`, :attr:`ChunkSpec.table`); dask chunks return
-theirs, and the client writes them there as they come.
+preallocated arrays (:attr:`ChunkSpec.out`, :attr:`ChunkSpec.table`). So do dask chunks
+on a worker on the client's machine, through shared memory (:mod:`~sma_model.sweeps.shared`);
+elsewhere they return theirs, and the client writes them there as they come.
 
 Before anything runs, :mod:`~sma_model.sweeps.memory` works out what the run will hold
 and refuses a run above ``max_memory``.
@@ -21,7 +22,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, cast
 
@@ -42,9 +43,11 @@ from sma_model.sweeps.memory import (
 )
 from sma_model.sweeps.progress import progress_bar
 from sma_model.sweeps.results import SweepResult, finite_amount
-from sma_model.sweeps.sampling import RNG_BLOCK, MonteCarloSampler, TableSampler
+from sma_model.sweeps.sampling import RNG_BLOCK, MonteCarloSampler
+from sma_model.sweeps.shared import Handle, Missed, run_dask, worker_spec
 from sma_model.sweeps.sketch import Stats
 from sma_model.sweeps.summaries import OUTCOMES, SuspectSum, identity, step_chunk
+from sma_model.sweeps.worker_memory import reusing_memory
 
 __all__ = [
     "KERNEL_VARIABLE",
@@ -83,12 +86,13 @@ class ChunkSpec:
     keep: str
     keep_draws: bool = False
     out: np.ndarray | None = None
-    """Where the chunks write kept paths, shape ``(n_years, n)`` (local backend only)."""
+    """Where the chunks write kept paths, shape ``(n_years, n)`` (on dask, a shared segment's
+    array; on the workers, that array mapped, or None where they cannot map it)."""
     kernel: str = "numpy"
     """``"numpy"`` or ``"numba"`` (see :mod:`sma_model.engine.kernel_numba`)."""
     table: np.ndarray | None = None
     """The result's float columns, shape ``(n_parameters + 5, n)``: the parameters, then
-    :data:`OUTCOMES` (local backend only; the chunks write their outcomes into it)."""
+    :data:`OUTCOMES` (the chunks write their outcomes into it; on dask as for :attr:`out`)."""
 
 
 @dataclass
@@ -283,65 +287,25 @@ def _run_chunks(spec: ChunkSpec, n: int, size: int, backend: str, progress: bool
 
 
 def _run_dask(spec: ChunkSpec, bounds: Iterator[tuple[int, int]]) -> list[ChunkResult]:
-    """The chunks as dask tasks: on the ``distributed`` client if one is active, else ``dask.compute``.
+    """The chunks as dask tasks (:func:`_run_part`), on the ``distributed`` client if one is active.
 
-    What travels: the spec (compiled base and sampler, ~15 kB) once to every worker; to each
-    task its bounds and, for a table of samples (LHS, paired values), its rows; back, each
-    chunk's outcomes (or paths, or statistics), which the client writes into the result's
-    arrays as they come. A few chunks per worker thread are in flight at a time, so memory
-    stays bounded on both sides however many chunks there are.
+    What travels, and the short cut through shared memory for workers on the client's
+    machine (which then point ``spec.table`` and ``spec.out`` at it): see
+    :mod:`~sma_model.sweeps.shared`.
     """
-    try:
-        import dask
-    except ImportError:
-        raise SweepError("backend='dask' needs dask: pip install 'sma-model[dask]'") from None
-    table = isinstance(spec.sampler, TableSampler)  # its rows travel with their tasks
-    shipped = replace(spec, out=None, table=None, sampler=None if table else spec.sampler)
-    part = cast(TableSampler, spec.sampler).take if table else lambda lo, hi: None
-    collect = _Collector(spec)
-    try:
-        from distributed import as_completed, get_client
-
-        client = get_client()
-    except (ImportError, ValueError):  # the current dask scheduler, a batch of tasks at a time
-        node = dask.delayed(shipped, pure=True)
-        while batch := list(islice(bounds, DASK_BATCH)):
-            for result in dask.compute(*(dask.delayed(_run_part)(node, *b, part(*b)) for b in batch)):
-                collect(result)
-        return collect.chunks()
-    shared = client.scatter(shipped, broadcast=True, hash=False)  # once, not inside each task
-    ahead = 2 * max(sum(client.nthreads().values()), 1)  # chunks in flight
-
-    def submit(lo: int, hi: int) -> Any:
-        return client.submit(_run_part, shared, lo, hi, part(lo, hi), pure=False)
-
-    pending = as_completed([submit(*b) for b in islice(bounds, ahead)], with_results=True)
-    try:
-        for _, result in pending:
-            collect(result)
-            for bound in islice(bounds, 1):
-                pending.add(submit(*bound))
-    finally:
-        client.cancel(list(pending.futures))  # after an error: the chunks still queued
-    return collect.chunks()
+    return run_dask(spec, bounds, _Collector, _run_part, DASK_BATCH)
 
 
-def _run_part(spec: ChunkSpec, lo: int, hi: int, rows: dict[str, np.ndarray] | None) -> ChunkResult:
-    """:func:`run_chunk` on a worker; ``rows``, the chunk's samples when they travel with it."""
-    if rows is not None:
-        spec = replace(spec, sampler=_Rows(lo, rows))
-    return run_chunk(spec, lo, hi)
-
-
-@dataclass
-class _Rows:
-    """A chunk's samples of a table, starting at sample ``lo``: a sampler of just those rows."""
-
-    lo: int
-    values: dict[str, np.ndarray]
-
-    def take(self, lo: int, hi: int) -> dict[str, np.ndarray]:
-        return {c: v[lo - self.lo : hi - self.lo] for c, v in self.values.items()}
+def _run_part(
+    spec: ChunkSpec, lo: int, hi: int, rows: dict[str, np.ndarray] | None, handle: Handle | None = None
+) -> ChunkResult | Missed:
+    """:func:`run_chunk` on a worker; ``rows``, the chunk's samples when they travel with it;
+    ``handle``, the run's shared arrays (see :func:`~sma_model.sweeps.shared.worker_spec`)."""
+    on_worker = worker_spec(spec, lo, hi, rows, handle)
+    if isinstance(on_worker, Missed):
+        return on_worker
+    with reusing_memory:
+        return run_chunk(on_worker, lo, hi)
 
 
 class _Collector:

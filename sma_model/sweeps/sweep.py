@@ -164,7 +164,9 @@ def sweep(
     if len(columns) < len(parameters):
         raise SweepError(f"parameters name the same field twice: {list(parameters)}")
     whole = {p.path for p, is_whole in fields if is_whole}
-    sampler, seed = _sampler(columns, method, n, rng, max_memory, whole)
+    # a local run that keeps rows holds its results below the design; dask's are in shared memory
+    room = backend == "local" and keep != "stats"
+    sampler, seed = _sampler(columns, method, n, rng, max_memory, whole, room)
     params = [p for p, _ in fields]
     ends = {p.parts: (float(np.min(columns[p.path])), float(np.max(columns[p.path]))) for p in params}
     _recent(scenario, ("ends", tuple(ends.items())), lambda: _validate_ends(scenario, ends))
@@ -302,8 +304,13 @@ def _sampler(
     rng: Any,
     max_memory: float | None,
     whole: set[str],
+    room: bool = True,
 ) -> tuple[Any, np.random.SeedSequence | None]:
-    """The sampler of ``method`` over ``columns``, and the seed of a Latin hypercube."""
+    """The sampler of ``method`` over ``columns``, and the seed of a Latin hypercube.
+
+    ``room``: draw a Latin hypercube with rows for the outcomes below it, to be the result's
+    table (see :func:`~sma_model.sweeps.hypercube.design_block`).
+    """
     if method == "grid":
         if n is not None:
             raise SweepError("n is for method='lhs'; a grid has one sample per combination")
@@ -317,8 +324,8 @@ def _sampler(
     needs = {"design": 3 * 8 * n * len(columns), "rows": 2 * 8 * n * (len(columns) + 6)}
     check_memory(needs, max_memory, n)
     # drawn with room for the outcomes below it: the design becomes the result's table, uncopied
-    block = design_block(columns, n, seed, whole, spare_rows=len(OUTCOMES))
-    return TableSampler(dict(zip(columns, block)), result_table=block), seed
+    block = design_block(columns, n, seed, whole, spare_rows=len(OUTCOMES) if room else 0)
+    return TableSampler(dict(zip(columns, block)), result_table=block if room else None), seed
 
 
 def _processes(scenario: Scenario, uncertainties: Mapping[str, Any]) -> dict[str, Any]:

@@ -53,6 +53,19 @@ def _close_figures():
     plt.close("all")
 
 
+@pytest.fixture(scope="module")
+def client():
+    """A ``dask.distributed`` client of two worker processes, one thread each (dask tests)."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as connected,
+    ):
+        yield connected
+
+
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
     """Run ``sma-model`` in this process: (exit code, standard output, standard error)."""
     try:

@@ -25,17 +25,6 @@ dask = pytest.importorskip("dask")
 BLOCK = 65_536
 
 
-@pytest.fixture(scope="module")
-def client():
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as connected,
-    ):
-        yield connected
-
-
 def paired(n: int) -> dict[str, np.ndarray]:
     """A $ amount and an exchange rate per sample, in an order no grid would give."""
     order = np.random.default_rng(3).permutation(n)

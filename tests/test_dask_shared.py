@@ -36,17 +36,6 @@ def _shared_memory() -> bool:
 linux_shm = pytest.mark.skipif(not _shared_memory(), reason="no shared memory here")
 
 
-@pytest.fixture(scope="module")
-def client():
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as connected,
-    ):
-        yield connected
-
-
 @pytest.fixture
 def came_back(monkeypatch):
     """Every chunk result the client receives, as (outcomes sent, paths sent)."""

@@ -13,6 +13,7 @@ from hypothesis import settings
 
 import sma_model as sma
 from sma_model.cli import main as cli_main
+from sma_model.sweeps import chunks
 
 # the same examples on every run, so CI cannot fail by chance; HYPOTHESIS_PROFILE=explore
 # draws new ones (run it locally when changing a property)
@@ -64,6 +65,20 @@ def client():
         distributed.Client(cluster) as connected,
     ):
         yield connected
+
+
+@pytest.fixture
+def run_spec(monkeypatch):
+    """``{"spec": ChunkSpec}``: the spec of the last sweep run in the test, as its chunks saw it."""
+    captured: dict = {}
+    run = chunks._run_chunks
+
+    def capture(spec, *args):
+        captured["spec"] = spec
+        return run(spec, *args)
+
+    monkeypatch.setattr(chunks, "_run_chunks", capture)
+    return captured
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:

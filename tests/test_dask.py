@@ -138,19 +138,11 @@ def test_without_a_cluster_dask_runs_the_chunks_in_batches(monkeypatch):
     np.testing.assert_allclose(remote.frame["total_krw"], 2 * amount * fx, rtol=1e-15)
 
 
-def test_statistics_arriving_out_of_order_merge_in_sample_order(monkeypatch):
-    captured = {}
-    run = chunks._run_chunks
-
-    def capture(spec, *args):
-        captured["spec"] = spec
-        return run(spec, *args)
-
-    monkeypatch.setattr(chunks, "_run_chunks", capture)
+def test_statistics_arriving_out_of_order_merge_in_sample_order(monkeypatch, run_spec):
     uncertainties = {"usd_krw": sma.Normal(mean=1400, sd=100)}
     kwargs = {"n": 4 * BLOCK, "rng": 1, "uncertainties": uncertainties, "keep": "stats", "chunk_size": BLOCK}
     in_order = sma.monte_carlo(dollar_deal(3), **kwargs)  # locally the chunks come in order
-    spec = captured["spec"]
+    spec = run_spec["spec"]
     results = [run_chunk(spec, lo, lo + BLOCK) for lo in range(0, 4 * BLOCK, BLOCK)]
     collect = chunks._Collector(spec)
     for k in (2, 1, 3):

@@ -286,18 +286,10 @@ def test_no_segment_where_there_is_no_room_or_no_folder(tmp_path, monkeypatch):
 
 
 @linux_shm
-def test_a_worker_chunk_with_a_segment_returns_no_arrays(monkeypatch):
-    captured = {}
-    run = chunks._run_chunks
-
-    def capture(spec, *args):
-        captured["spec"] = spec
-        return run(spec, *args)
-
-    monkeypatch.setattr(chunks, "_run_chunks", capture)
+def test_a_worker_chunk_with_a_segment_returns_no_arrays(monkeypatch, run_spec):
     values = paired(BLOCK)
     local = sma.sweep(dollar_deal(2), values, method="zip", keep="paths")
-    spec = captured["spec"]
+    spec = run_spec["spec"]
     segment = shared.create(spec.table.shape, spec.out.shape, tuple(values))
     segment.table[:2] = spec.table[:2]  # the client writes the samples; the worker reads them
     shipped = replace(spec, table=None, out=None, sampler=None)

@@ -94,6 +94,14 @@ class ChunkSpec:
     """The result's float columns, shape ``(n_parameters + 5, n)``: the parameters, then
     :data:`OUTCOMES` (the chunks write their outcomes into it; on dask as for :attr:`out`)."""
 
+    def keep_samples(self, lo: int, hi: int, values: dict[str, np.ndarray]) -> None:
+        """Write samples ``lo:hi`` (parameter → values) into :attr:`table`, unless it holds them
+        already (a Latin hypercube drawn into the table itself, see ``result_table``)."""
+        if self.table is None or self.table is getattr(self.sampler, "result_table", None):
+            return
+        for row, column in zip(self.table, self.sampler.columns):
+            row[lo:hi] = values[column]
+
 
 @dataclass
 class ChunkResult:
@@ -132,11 +140,7 @@ def run_chunk(spec: ChunkSpec, lo: int, hi: int) -> ChunkResult:
     except SuspectSum:
         # a sum reached the limit: step again checking every year, to name the payment or pass
         outcomes, stats = step_chunk(rows, years, spec.currency, spec.threshold, keep, lo, paths, True)
-    if spec.table is not None and spec.table is not getattr(spec.sampler, "result_table", None):
-        # the parameters and outcomes written into the result's columns (a design drawn
-        # into the table itself is there already)
-        for row, column in zip(spec.table, spec.sampler.columns):
-            row[lo:hi] = values[column]
+    spec.keep_samples(lo, hi, values)  # the parameters and outcomes go into the result's columns
     if spec.table is not None and outcomes:
         table = spec.table[len(spec.sampler.columns) :, lo:hi]
         for row, name in zip(table, OUTCOMES):
@@ -323,10 +327,7 @@ class _Collector:
     def __call__(self, result: ChunkResult) -> None:
         spec, lo, hi = self.spec, result.lo, result.hi
         if spec.table is not None and result.outcomes:  # else the chunk wrote them itself
-            if spec.table is not getattr(spec.sampler, "result_table", None):
-                given = spec.sampler.take(lo, hi)
-                for row, column in zip(spec.table, spec.sampler.columns):
-                    row[lo:hi] = given[column]
+            spec.keep_samples(lo, hi, spec.sampler.take(lo, hi))
             for row, name in zip(spec.table[len(spec.sampler.columns) :], OUTCOMES):
                 if name in result.outcomes:
                     row[lo:hi] = result.outcomes[name]

@@ -325,8 +325,7 @@ class _Tasks:
             return None
         given = self.spec.sampler.take(lo, hi)
         if self.segment is not None:  # where the workers read them, and the result keeps them
-            for row, values in zip(self.spec.table, given.values()):
-                row[lo:hi] = values
+            self.spec.keep_samples(lo, hi, given)
         return given if self.send_rows else None
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from sma_model.errors import SweepError
 from sma_model.model.parameters import Parts
 from sma_model.model.scenario import Scenario
+from sma_model.sweeps.hypercube_numba import draw_column
 from sma_model.sweeps.memory import LOCAL_WORKERS
 from sma_model.sweeps.sampling import block_rng
 
@@ -50,12 +51,15 @@ def design_block(
     seed: np.random.SeedSequence,
     whole: set[str],
     spare_rows: int = 0,
+    kernel: str = "numpy",
 ) -> np.ndarray:
     """The Latin hypercube of :func:`latin_hypercube` as the first rows of one ``(k + spare_rows, n)`` array.
 
     The ``spare_rows`` rows after the ``k`` columns are left for the caller (a sweep
     writes its outcomes there, so the design becomes the result's table without a copy);
-    until then they hold the uniforms, and their contents are undefined.
+    until then they hold scratch, and their contents are undefined. With ``kernel="numba"``
+    each column is drawn by a compiled loop (:mod:`~sma_model.sweeps.hypercube_numba`),
+    the same design bit for bit in about two thirds of the time.
     """
     low = np.array([v.min() for v in columns.values()])
     high = np.array([v.max() for v in columns.values()])
@@ -70,10 +74,13 @@ def design_block(
 
     def column(k: int) -> None:
         generator = block_rng(seed, k)
+        scratch = block[len(path_of) + k] if k < spare_rows else np.empty(n)
+        high_k = float(high[k]) if path_of[k] in whole else None
+        if kernel == "numba" and draw_column(generator, block[k], scratch, width[k] / n, low[k], high_k):
+            return
         strata = np.arange(n, dtype=float)  # shuffled as permutation(n) would be
         generator.shuffle(strata)
         # the uniforms go where the outcomes will: memory the run touches anyway
-        scratch = block[len(path_of) + k] if k < spare_rows else np.empty(n)
         values = block[k]
         np.add(strata, generator.random(out=scratch), out=values)
         values *= width[k] / n

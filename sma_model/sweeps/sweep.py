@@ -22,7 +22,7 @@ from sma_model.model.parameters import Parts, resolve_path, scenario_with
 from sma_model.model.scenario import Scenario
 from sma_model.series import ASSUMPTIONS, DRAWABLE
 from sma_model.sweeps.binding import Binder, Parameter, classify
-from sma_model.sweeps.chunks import execute
+from sma_model.sweeps.chunks import choose_kernel, execute
 from sma_model.sweeps.hypercube import design_block, whole_number_field
 from sma_model.sweeps.memory import check_memory
 from sma_model.sweeps.processes import Process
@@ -166,7 +166,8 @@ def sweep(
     whole = {p.path for p, is_whole in fields if is_whole}
     # a local run that keeps rows holds its results below the design; dask's are in shared memory
     room = backend == "local" and keep != "stats"
-    sampler, seed = _sampler(columns, method, n, rng, max_memory, whole, room)
+    chosen = choose_kernel(kernel)  # the design too is drawn by the kernel's code
+    sampler, seed = _sampler(columns, method, n, rng, max_memory, whole, room, chosen)
     params = [p for p, _ in fields]
     ends = {p.parts: (float(np.min(columns[p.path])), float(np.max(columns[p.path]))) for p in params}
     _recent(scenario, ("ends", tuple(ends.items())), lambda: _validate_ends(scenario, ends))
@@ -305,11 +306,13 @@ def _sampler(
     max_memory: float | None,
     whole: set[str],
     room: bool = True,
+    kernel: str = "numpy",
 ) -> tuple[Any, np.random.SeedSequence | None]:
     """The sampler of ``method`` over ``columns``, and the seed of a Latin hypercube.
 
     ``room``: draw a Latin hypercube with rows for the outcomes below it, to be the result's
-    table (see :func:`~sma_model.sweeps.hypercube.design_block`).
+    table (see :func:`~sma_model.sweeps.hypercube.design_block`); ``kernel``: draw it with
+    numba's compiled loop (the same design) when ``"numba"``.
     """
     if method == "grid":
         if n is not None:
@@ -324,7 +327,7 @@ def _sampler(
     needs = {"design": 3 * 8 * n * len(columns), "rows": 2 * 8 * n * (len(columns) + 6)}
     check_memory(needs, max_memory, n)
     # drawn with room for the outcomes below it: the design becomes the result's table, uncopied
-    block = design_block(columns, n, seed, whole, spare_rows=len(OUTCOMES) if room else 0)
+    block = design_block(columns, n, seed, whole, spare_rows=len(OUTCOMES) if room else 0, kernel=kernel)
     return TableSampler(dict(zip(columns, block)), result_table=block if room else None), seed
 
 

@@ -23,6 +23,7 @@ False, and the caller draws the column with numpy.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -35,8 +36,9 @@ _MULTIPLIER = (2549297995355413924 << 64) | 4865540595714422341
 _LOW_64 = (1 << 64) - 1
 #: The most samples the loop draws: its bounded draws take 32-bit words, as numpy's below 2**32.
 _MAX_BOUND = 1 << 32
-#: The compiled loop, built on first use.
+#: The compiled loop, built on first use (by one thread: a design draws its columns on several).
 _LOOP: list[Callable[..., None]] = []
+_BUILDING = threading.Lock()
 #: The 128-bit step and the output function, numba objects set by :func:`_compiled`.
 _step: Any = None
 _output: Any = None
@@ -102,7 +104,9 @@ def draw_column(
 def _compiled() -> Callable[..., None]:
     """The column loop, compiled on first use (and cached on disk by numba)."""
     global _step, _output
-    if not _LOOP:
+    with _BUILDING:
+        if _LOOP:
+            return _LOOP[0]
         import numba
         from llvmlite import ir
         from numba.core import types

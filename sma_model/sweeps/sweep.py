@@ -123,7 +123,9 @@ def sweep(
         ``"numpy"`` (the default) or ``"numba"``: a compiled loop over each sample's
         years (needs ``sma-model[fast]``), the same numbers to 1e-12 and several times
         faster; runs it does not cover (swept structures, phase-ins, ``keep="stats"``) use
-        numpy. None takes the environment variable ``SMA_MODEL_KERNEL``, else numpy.
+        numpy. With ``"numba"`` a Latin hypercube is drawn by a compiled loop too
+        (:mod:`~sma_model.sweeps.hypercube_numba`), the same design bit for bit. None takes
+        the environment variable ``SMA_MODEL_KERNEL``, else numpy.
 
     Returns
     -------
@@ -311,8 +313,7 @@ def _sampler(
     """The sampler of ``method`` over ``columns``, and the seed of a Latin hypercube.
 
     ``room``: draw a Latin hypercube with rows for the outcomes below it, to be the result's
-    table (see :func:`~sma_model.sweeps.hypercube.design_block`); ``kernel``: draw it with
-    numba's compiled loop (the same design) when ``"numba"``.
+    table; ``kernel``: whose code draws it (see :func:`~sma_model.sweeps.hypercube.design_block`).
     """
     if method == "grid":
         if n is not None:

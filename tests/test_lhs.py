@@ -16,6 +16,7 @@ from test_sweep import dollar_deal
 
 import sma_model as sma
 from sma_model.sweeps.hypercube import _THREADED_DESIGN, design_block, latin_hypercube
+from sma_model.sweeps.hypercube_numba import draw_column
 
 RANGES = {"cap": (0.03, 0.06), "floor": (-0.02, 0.02), "fx": (1200.0, 1600.0)}
 
@@ -155,8 +156,6 @@ def test_numbas_compiled_design_is_numpys_bit_for_bit(n, spare_rows):
 
 def test_numbas_compiled_column_leaves_the_generator_where_numpy_does():
     pytest.importorskip("numba")
-    from sma_model.sweeps.hypercube_numba import draw_column
-
     for n in (1, 2, 5, 999):  # an odd number of 32-bit draws leaves half a 64-bit word buffered
         plain, fast = np.random.default_rng(n), np.random.default_rng(n)
         strata = np.arange(n, dtype=float)
@@ -171,8 +170,6 @@ def test_numbas_compiled_column_leaves_the_generator_where_numpy_does():
 
 def test_a_generator_other_than_pcg64_is_left_to_numpy():
     pytest.importorskip("numba")
-    from sma_model.sweeps.hypercube_numba import draw_column
-
     generator = np.random.Generator(np.random.Philox(3))
     before = generator.bit_generator.state
     values = np.zeros(10)

@@ -12,10 +12,12 @@ import gc
 import os
 import time
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from test_dask import BLOCK, paired, refuse_a_negative_exchange_rate_on_dask
 from test_sweep import dollar_deal, rich_scenario
 
 import sma_model as sma
@@ -23,8 +25,6 @@ from sma_model.sweeps import chunks, shared, worker_memory
 
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
-
-BLOCK = 65_536
 
 
 def _shared_memory() -> bool:
@@ -71,15 +71,6 @@ def segments(monkeypatch):
     return recording
 
 
-def paired(n: int) -> dict[str, np.ndarray]:
-    """A $ amount and an exchange rate per sample, in an order no grid would give."""
-    order = np.random.default_rng(5).permutation(n)
-    return {
-        "agreements[0].base.amount": 4e9 + 2e9 * order / n,
-        "assumptions.usd_krw": np.linspace(1200.0, 1600.0, n)[order[::-1]],
-    }
-
-
 def assert_hand_worked(frame: pd.DataFrame, values: dict[str, np.ndarray]) -> None:
     # $A frozen for two years at R won per dollar: A*2 dollars, A*2*R won; over ₩7tn from 2030
     amount, fx = values["agreements[0].base.amount"], values["assumptions.usd_krw"]
@@ -87,6 +78,24 @@ def assert_hand_worked(frame: pd.DataFrame, values: dict[str, np.ndarray]) -> No
     np.testing.assert_allclose(frame["total_usd"], 2 * amount, rtol=1e-15)
     np.testing.assert_allclose(frame["total_krw"], 2 * amount * fx, rtol=1e-15)
     assert frame["first_year_over_threshold"].notna().sum() == int(np.sum(amount * fx > 7e12))
+
+
+def paired_here(n: int) -> dict[str, np.ndarray]:
+    """:func:`test_dask.paired` in this file's order (seed 5)."""
+    return paired(n, seed=5)
+
+
+def sweep_both_ways(n: int, came_back: list) -> Any:
+    """Paired values of ``n`` samples swept locally, then on dask: the dask result, checked
+    equal to the local one and to the hand-worked totals; ``came_back`` holds only its chunks."""
+    values = paired_here(n)
+    kwargs = {"method": "zip", "chunk_size": BLOCK, "threshold": 7e12}
+    local = sma.sweep(dollar_deal(2), values, **kwargs)
+    came_back.clear()  # the local run's chunks
+    remote = sma.sweep(dollar_deal(2), values, backend="dask", **kwargs)
+    pd.testing.assert_frame_equal(remote.frame, local.frame)
+    assert_hand_worked(remote.frame, values)
+    return remote
 
 
 def named() -> list[str]:
@@ -122,13 +131,7 @@ def assert_gone(segments) -> None:
 @linux_shm
 def test_paired_values_come_back_through_shared_memory(client, came_back, segments):
     n = 3 * BLOCK + 1234  # three whole chunks and a short one
-    values = paired(n)
-    kwargs = {"method": "zip", "chunk_size": BLOCK, "threshold": 7e12}
-    local = sma.sweep(dollar_deal(2), values, **kwargs)
-    came_back.clear()  # the local run's chunks
-    remote = sma.sweep(dollar_deal(2), values, backend="dask", **kwargs)
-    pd.testing.assert_frame_equal(remote.frame, local.frame)
-    assert_hand_worked(remote.frame, values)
+    remote = sweep_both_ways(n, came_back)
     # four chunks, none of which sent its outcomes: the workers wrote them into the segment
     assert came_back == [(False, False)] * 4
     (segment,) = segments.made
@@ -179,14 +182,7 @@ def test_monte_carlo_draws_still_travel_and_the_outcomes_do_not(client, came_bac
 )
 def test_workers_that_cannot_see_the_segment_send_the_results(client, came_back, segments, spoil):
     segments.spoil.update(spoil)
-    n = 2 * BLOCK + 7
-    values = paired(n)
-    kwargs = {"method": "zip", "chunk_size": BLOCK, "threshold": 7e12}
-    local = sma.sweep(dollar_deal(2), values, **kwargs)
-    came_back.clear()
-    remote = sma.sweep(dollar_deal(2), values, backend="dask", **kwargs)
-    pd.testing.assert_frame_equal(remote.frame, local.frame)
-    assert_hand_worked(remote.frame, values)
+    remote = sweep_both_ways(2 * BLOCK + 7, came_back)
     # the samples stay behind at first: a worker sends the chunk back undone, and from then
     # on they travel with every task; each chunk's outcomes came back over the network
     assert came_back == [(True, False)] * 3
@@ -213,28 +209,13 @@ def test_a_grid_on_workers_that_cannot_see_the_segment_sends_its_paths(client, c
 
 def test_without_shared_memory_the_run_sends_everything(client, came_back, monkeypatch):
     monkeypatch.setattr(shared, "create", lambda *args, **kwargs: None)  # no /dev/shm, or no room
-    values = paired(BLOCK + 5)
-    kwargs = {"method": "zip", "chunk_size": BLOCK, "threshold": 7e12}
-    local = sma.sweep(dollar_deal(2), values, **kwargs)
-    came_back.clear()
-    remote = sma.sweep(dollar_deal(2), values, backend="dask", **kwargs)
-    pd.testing.assert_frame_equal(remote.frame, local.frame)
-    assert_hand_worked(remote.frame, values)
+    sweep_both_ways(BLOCK + 5, came_back)
     assert came_back == [(True, False)] * 2
 
 
 @linux_shm
 def test_an_error_in_a_chunk_leaves_nothing_behind(client, segments):
-    # a normal exchange rate of mean 1,400 and sd 2,000 draws below zero: refused, naming it
-    with pytest.raises(sma.SweepError, match=r"monte_carlo: sample \d+ drew usd_krw = -"):
-        sma.monte_carlo(
-            dollar_deal(2),
-            n=3 * BLOCK,
-            rng=1,
-            uncertainties={"usd_krw": sma.Normal(mean=1400, sd=2000)},
-            backend="dask",
-            chunk_size=BLOCK,
-        )
+    refuse_a_negative_exchange_rate_on_dask()
     (segment,) = segments.made
     assert segment.fd is None
     assert shared.attach(segment.handle) is None  # closed: no worker can open it now
@@ -245,7 +226,7 @@ def test_an_error_in_a_chunk_leaves_nothing_behind(client, segments):
 @linux_shm
 def test_without_a_cluster_missed_chunks_run_again_with_their_samples(came_back, segments, monkeypatch):
     monkeypatch.setattr(chunks, "DASK_BATCH", 2)  # five chunks: three batches
-    values = paired(4 * BLOCK + 7)
+    values = paired_here(4 * BLOCK + 7)
     kwargs = {"method": "zip", "chunk_size": BLOCK, "threshold": 7e12}
     local = sma.sweep(dollar_deal(2), values, **kwargs)
     came_back.clear()
@@ -297,7 +278,7 @@ def test_no_segment_where_there_is_no_room_or_no_folder(tmp_path, monkeypatch):
 
 @linux_shm
 def test_a_worker_chunk_with_a_segment_returns_no_arrays(monkeypatch, run_spec):
-    values = paired(BLOCK)
+    values = paired_here(BLOCK)
     local = sma.sweep(dollar_deal(2), values, method="zip", keep="paths")
     spec = run_spec["spec"]
     segment = shared.create(spec.table.shape, spec.out.shape, tuple(values))

@@ -184,7 +184,7 @@ def sweep(
         "seed": None if seed is None else seed_record(seed),
     }
     run = (threshold, currency, keep, chunk_size, backend, progress)
-    return execute(SweepResult, scenario, binder, sampler, inputs, *run, max_memory=max_memory, kernel=kernel)
+    return execute(SweepResult, scenario, binder, sampler, inputs, *run, max_memory=max_memory, kernel=chosen)
 
 
 def monte_carlo(
